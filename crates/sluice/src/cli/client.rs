@@ -1,0 +1,425 @@
+//! A small Kinesis wire client for the people-facing commands (`put`, `tail`, `streams`, `bench`).
+//!
+//! It speaks only the public wire protocol — JSON 1.1 over HTTP `POST /` with
+//! `X-Amz-Target: Kinesis_20131202.<Operation>`, signed with SigV4 — so the same commands work against
+//! Sluice, kinesalite or any other Kinesis-compatible endpoint. AWS error bodies
+//! (`{"__type": …, "message": …}`) become a [`CallError`] whose code callers can branch on; there is
+//! no retry here, callers decide with [`CallError::is_retryable`] and a [`backoff::Backoff`].
+//!
+//! The reqwest client is built without TLS, so endpoints are plain `http://`.
+
+pub mod backoff;
+pub mod model;
+pub mod sigv4;
+pub mod timestamp;
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use clap::Args;
+use model::{GetShardIteratorOutput, IteratorPosition, ListShardsOutput, Shard};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// The JSON 1.1 content type of every request.
+const CONTENT_TYPE_JSON: &str = "application/x-amz-json-1.1";
+/// The `X-Amz-Target` prefix of Kinesis operations.
+const TARGET_PREFIX: &str = "Kinesis_20131202.";
+/// A request that takes longer than this is abandoned.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where to send requests; flattened into every client command.
+#[derive(Debug, Clone, Args)]
+pub struct ClientArgs {
+    /// Kinesis endpoint URL (Sluice, or any Kinesis-compatible server).
+    #[arg(long, env = "SLUICE_ENDPOINT", default_value = "http://127.0.0.1:4567")]
+    pub endpoint: String,
+    /// Region named in request signatures (credentials come from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY; a fixed local pair is used when they are unset).
+    #[arg(long, env = "AWS_REGION", default_value = "us-east-1")]
+    pub region: String,
+}
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The server answered with an error status and (usually) an AWS error body.
+    #[error("{operation}: {code}: {message} (HTTP {status})")]
+    Service {
+        operation: String,
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The request did not get an answer.
+    #[error("{operation}: no answer from {endpoint}: {source}")]
+    Transport {
+        operation: String,
+        endpoint: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The answer could not be read as the expected JSON.
+    #[error("{operation}: unreadable answer: {detail}")]
+    Decode { operation: String, detail: String },
+}
+
+impl CallError {
+    /// The AWS error code (`ResourceNotFoundException`, …) when the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            CallError::Service { code, .. } => Some(code),
+            CallError::Transport { .. } | CallError::Decode { .. } => None,
+        }
+    }
+
+    /// Whether trying the same request again later may succeed: throttling, server-side failures and
+    /// connection problems (the AWS SDKs retry the same set).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CallError::Service { status, code, .. } => {
+                *status >= 500
+                    || matches!(
+                        code.as_str(),
+                        "ProvisionedThroughputExceededException"
+                            | "LimitExceededException"
+                            | "ThrottlingException"
+                            | "Throttling"
+                            | "TooManyRequestsException"
+                            | "RequestLimitExceeded"
+                            | "InternalFailure"
+                            | "InternalFailureException"
+                            | "ServiceUnavailable"
+                            | "ServiceUnavailableException"
+                    )
+            }
+            CallError::Transport { source, .. } => {
+                source.is_connect() || source.is_timeout() || source.is_request() || source.is_body()
+            }
+            CallError::Decode { .. } => false,
+        }
+    }
+}
+
+/// Reads the AWS error code and message from an error answer.
+fn service_error(operation: &str, status: u16, error_type_header: Option<&str>, body: &[u8]) -> CallError {
+    // botocore and the JS SDK strip a `namespace#` prefix and a `:suffix` from the code.
+    let clean_code = |raw: &str| {
+        let after_hash = raw.rsplit('#').next().unwrap_or(raw);
+        after_hash
+            .split(':')
+            .next()
+            .unwrap_or(after_hash)
+            .trim()
+            .to_owned()
+    };
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let body_code = parsed
+        .as_ref()
+        .and_then(|value| value.get("__type"))
+        .and_then(Value::as_str);
+    let code = body_code
+        .or(error_type_header)
+        .map(clean_code)
+        .filter(|code| !code.is_empty())
+        .unwrap_or_else(|| format!("HTTP{status}"));
+    let body_message = parsed
+        .as_ref()
+        .and_then(|value| value.get("message").or_else(|| value.get("Message")))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let message = body_message.unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim();
+        if trimmed.is_empty() || parsed.is_some() {
+            "(no message)".to_owned()
+        } else {
+            trimmed.chars().take(300).collect()
+        }
+    });
+    CallError::Service {
+        operation: operation.to_owned(),
+        status,
+        code,
+        message,
+    }
+}
+
+/// A connection-pooling Kinesis client.
+#[derive(Debug, Clone)]
+pub struct KinesisClient {
+    http: reqwest::Client,
+    endpoint: reqwest::Url,
+    host: HeaderValue,
+    host_text: String,
+    region: String,
+    credentials: sigv4::Credentials,
+}
+
+impl KinesisClient {
+    /// Builds a client keeping up to `pool_size` idle connections to the endpoint (one per concurrent
+    /// worker is what a load generator wants).
+    pub fn new(args: &ClientArgs, pool_size: usize) -> anyhow::Result<KinesisClient> {
+        let endpoint = reqwest::Url::parse(&args.endpoint)
+            .with_context(|| format!("invalid --endpoint '{}'", args.endpoint))?;
+        if endpoint.scheme() != "http" {
+            anyhow::bail!(
+                "--endpoint must be an http:// URL (this build has no TLS), got '{}'",
+                args.endpoint
+            );
+        }
+        let host_name = endpoint
+            .host_str()
+            .with_context(|| format!("--endpoint '{}' has no host", args.endpoint))?;
+        let host_text = match endpoint.port() {
+            Some(port) => format!("{host_name}:{port}"),
+            None => host_name.to_owned(),
+        };
+        let host = HeaderValue::from_str(&host_text).context("endpoint host is not a valid header value")?;
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(pool_size.max(1))
+            .tcp_nodelay(true)
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .context("cannot build the HTTP client")?;
+        Ok(KinesisClient {
+            http,
+            endpoint,
+            host,
+            host_text,
+            region: args.region.clone(),
+            credentials: sigv4::Credentials::from_env(),
+        })
+    }
+
+    /// The endpoint as given.
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_str()
+    }
+
+    /// Calls `operation` with a JSON body and returns the JSON answer (`{}` for an empty answer).
+    pub async fn call(&self, operation: &str, body: &Value) -> Result<Value, CallError> {
+        self.call_typed(operation, body).await
+    }
+
+    /// Calls `operation` and decodes the answer into `T`.
+    pub async fn call_typed<T: DeserializeOwned>(
+        &self,
+        operation: &str,
+        body: &Value,
+    ) -> Result<T, CallError> {
+        let encoded = serde_json::to_vec(body).map_err(|error| CallError::Decode {
+            operation: operation.to_owned(),
+            detail: error.to_string(),
+        })?;
+        let payload_hash = sigv4::sha256_hex(&encoded);
+        let answer = self
+            .call_raw(operation, Bytes::from(encoded), &payload_hash)
+            .await?;
+        let answer_or_empty: &[u8] = if answer.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &answer
+        };
+        serde_json::from_slice(answer_or_empty).map_err(|error| CallError::Decode {
+            operation: operation.to_owned(),
+            detail: error.to_string(),
+        })
+    }
+
+    /// Sends an already encoded body (whose SHA-256 the caller computed) and returns the raw answer.
+    pub async fn call_raw(
+        &self,
+        operation: &str,
+        body: Bytes,
+        payload_sha256_hex: &str,
+    ) -> Result<Bytes, CallError> {
+        let headers = self.signed_headers(operation, payload_sha256_hex);
+        let transport = |source: reqwest::Error| CallError::Transport {
+            operation: operation.to_owned(),
+            endpoint: self.endpoint.to_string(),
+            source,
+        };
+        let response = self
+            .http
+            .post(self.endpoint.clone())
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let error_type_header = response
+            .headers()
+            .get("x-amzn-ErrorType")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let answer = response.bytes().await.map_err(transport)?;
+        if status.is_success() {
+            Ok(answer)
+        } else {
+            Err(service_error(
+                operation,
+                status.as_u16(),
+                error_type_header.as_deref(),
+                &answer,
+            ))
+        }
+    }
+
+    fn signed_headers(&self, operation: &str, payload_sha256_hex: &str) -> HeaderMap {
+        let target = format!("{TARGET_PREFIX}{operation}");
+        let (amz_date, date) = timestamp::amz_date(timestamp::now_millis());
+        let session_token = self.credentials.session_token.as_deref();
+        let mut signed: Vec<(&str, &str)> = vec![
+            ("content-type", CONTENT_TYPE_JSON),
+            ("host", &self.host_text),
+            ("x-amz-date", &amz_date),
+        ];
+        if let Some(token) = session_token {
+            signed.push(("x-amz-security-token", token));
+        }
+        signed.push(("x-amz-target", &target));
+        let authorization = sigv4::authorization(
+            &self.credentials,
+            &sigv4::SigningInput {
+                method: "POST",
+                headers: &signed,
+                payload_sha256_hex,
+                amz_date: &amz_date,
+                date: &date,
+                region: &self.region,
+                service: "kinesis",
+            },
+        );
+        let mut headers = HeaderMap::with_capacity(6);
+        headers.insert(HOST, self.host.clone());
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+        for (name, value) in [
+            ("x-amz-target", target.as_str()),
+            ("x-amz-date", amz_date.as_str()),
+            ("authorization", authorization.as_str()),
+        ] {
+            // Every value here is ASCII built above; a failure would only drop the header.
+            if let Ok(header_value) = HeaderValue::from_str(value) {
+                let header_name = if name == "authorization" {
+                    AUTHORIZATION
+                } else {
+                    HeaderName::from_static(name)
+                };
+                headers.insert(header_name, header_value);
+            }
+        }
+        if let Some(token) = session_token
+            && let Ok(header_value) = HeaderValue::from_str(token)
+        {
+            headers.insert(HeaderName::from_static("x-amz-security-token"), header_value);
+        }
+        headers
+    }
+
+    /// All shards of a stream, following `NextToken` pages.
+    pub async fn list_all_shards(&self, stream: &str) -> Result<Vec<Shard>, CallError> {
+        let mut shards = Vec::new();
+        let mut request = json!({"StreamName": stream});
+        loop {
+            let page: ListShardsOutput = self.call_typed("ListShards", &request).await?;
+            shards.extend(page.shards);
+            match page.next_token {
+                Some(token) if !token.is_empty() => request = json!({"NextToken": token}),
+                _ => return Ok(shards),
+            }
+        }
+    }
+
+    /// A shard iterator at `position`.
+    pub async fn get_shard_iterator(
+        &self,
+        stream: &str,
+        shard_id: &str,
+        position: &IteratorPosition,
+    ) -> Result<String, CallError> {
+        let output: GetShardIteratorOutput = self
+            .call_typed("GetShardIterator", &position.request(stream, shard_id))
+            .await?;
+        Ok(output.shard_iterator)
+    }
+}
+
+/// A multi-threaded tokio runtime for one command.
+pub fn runtime(worker_threads: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all();
+    if let Some(threads) = worker_threads {
+        builder.worker_threads(threads.max(1));
+    }
+    builder.build().context("cannot start the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_service_error_reads_aws_body() {
+        let error = service_error(
+            "DescribeStreamSummary",
+            400,
+            None,
+            br#"{"__type":"ResourceNotFoundException","message":"Stream x under account 000000000000 not found."}"#,
+        );
+        assert_eq!(error.code(), Some("ResourceNotFoundException"));
+        assert!(!error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "DescribeStreamSummary: ResourceNotFoundException: Stream x under account 000000000000 not found. (HTTP 400)"
+        );
+    }
+
+    #[test]
+    fn test_service_error_strips_namespace_and_falls_back_to_header() {
+        let namespaced = service_error(
+            "PutRecords",
+            400,
+            None,
+            br#"{"__type":"com.amazon#ThrottlingException:x"}"#,
+        );
+        assert_eq!(namespaced.code(), Some("ThrottlingException"));
+        assert!(namespaced.is_retryable());
+        let from_header = service_error("PutRecords", 503, Some("ServiceUnavailableException"), b"");
+        assert_eq!(from_header.code(), Some("ServiceUnavailableException"));
+        assert!(from_header.is_retryable());
+        let serialization = service_error(
+            "PutRecords",
+            400,
+            None,
+            br#"{"__type":"SerializationException","Message":"bad"}"#,
+        );
+        assert!(serialization.to_string().contains("SerializationException: bad"));
+    }
+
+    #[test]
+    fn test_service_error_keeps_non_json_text() {
+        let error = service_error(
+            "ListStreams",
+            403,
+            None,
+            b"<AccessDeniedException><Message>no</Message></AccessDeniedException>",
+        );
+        assert_eq!(error.code(), Some("HTTP403"));
+        assert!(error.to_string().contains("<AccessDeniedException>"));
+    }
+
+    #[test]
+    fn test_rejects_https_and_garbage_endpoints() {
+        for endpoint in ["https://example.com", "not a url"] {
+            let args = ClientArgs {
+                endpoint: endpoint.to_owned(),
+                region: "us-east-1".to_owned(),
+            };
+            assert!(KinesisClient::new(&args, 1).is_err(), "{endpoint}");
+        }
+    }
+}
