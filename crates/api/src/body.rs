@@ -7,7 +7,7 @@
 use axum::body::Body;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 
 /// Why a body could not be read.
@@ -25,7 +25,12 @@ pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// Reads the whole body if it is at most `limit` bytes.
+/// Most bytes of an over-limit body that are read and thrown away so the client sees the 413
+/// instead of a broken pipe; a larger declared body just has its connection closed.
+pub const MAX_DRAINED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the whole body if it is at most `limit` bytes. With a declared length the buffer is
+/// allocated once at that size.
 pub async fn read_bounded(
     body: Body,
     declared_length: Option<u64>,
@@ -34,16 +39,38 @@ pub async fn read_bounded(
     if let Some(length) = declared_length {
         let over_limit = usize::try_from(length).map_or(true, |declared| declared > limit);
         if over_limit {
+            if length <= MAX_DRAINED_BYTES {
+                drain(body).await;
+            }
             return Err(BodyError::TooLarge { limit });
         }
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(BodyError::TooLarge { limit })
+    let capacity = declared_length.map_or(0, |length| length as usize);
+    let mut buffer = BytesMut::with_capacity(capacity);
+    let mut limited = Limited::new(body, limit);
+    while let Some(frame) = limited.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    buffer.extend_from_slice(&data);
+                }
+            }
+            Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(BodyError::TooLarge { limit });
+            }
+            Err(error) => return Err(BodyError::Read(error.to_string())),
         }
-        Err(error) => Err(BodyError::Read(error.to_string())),
     }
+    Ok(buffer.freeze())
+}
+
+/// How long draining waits for the next piece of an over-limit body before answering anyway.
+const DRAIN_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads and discards a body, one frame at a time (nothing is kept in memory), until it ends,
+/// fails, or the client stops sending for [`DRAIN_IDLE_TIMEOUT`].
+async fn drain(mut body: Body) {
+    while let Ok(Some(Ok(_))) = tokio::time::timeout(DRAIN_IDLE_TIMEOUT, body.frame()).await {}
 }
 
 #[cfg(test)]

@@ -377,7 +377,7 @@ async fn body_at_the_limit_is_accepted() {
     let padded = format!("{{\"StreamName\": \"{}\"}}", "s".repeat(64 - 18));
     assert_eq!(padded.len(), 64);
     let at_limit = kinesis_post(&client, &server, JSON, "ListStreams", padded.clone()).await;
-    assert_eq!(at_limit.status(), 500, "the operation is reached");
+    assert_eq!(at_limit.status(), 200, "the operation is reached");
     let over = kinesis_post(&client, &server, JSON, "ListStreams", format!("{padded} ")).await;
     assert_eq!(over.status(), 413);
 }

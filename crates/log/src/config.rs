@@ -11,6 +11,8 @@ pub const DEFAULT_SEGMENT_BYTES: u64 = 128 * 1024 * 1024;
 pub const DEFAULT_INDEX_INTERVAL_BYTES: u32 = 4096;
 /// Default largest batch payload: 64 MiB.
 pub const DEFAULT_MAX_BATCH_BYTES: u32 = 64 * 1024 * 1024;
+/// Default page-cache window kept behind the write head of each shard (see `cache`).
+pub const DEFAULT_PAGE_CACHE_WINDOW_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Configuration of a [`ShardLog`](crate::ShardLog).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub struct LogConfig {
     /// Largest payload of one appended batch (8 bytes per record plus keys and values). Only appends
     /// are checked against it: lowering it never makes existing frames unreadable.
     pub max_batch_bytes: u32,
+    /// Durable bytes further than this behind the write head are dropped from the page cache
+    /// (drop-behind); `None` leaves the page cache alone.
+    pub page_cache_window_bytes: Option<u64>,
 }
 
 impl Default for LogConfig {
@@ -38,6 +43,7 @@ impl Default for LogConfig {
             persist: PersistPolicy::Always,
             recovery: RecoveryMode::TruncateTail,
             max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
+            page_cache_window_bytes: Some(DEFAULT_PAGE_CACHE_WINDOW_BYTES),
         }
     }
 }

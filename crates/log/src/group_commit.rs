@@ -52,28 +52,38 @@ struct CommitState {
     active: Arc<SegmentCore>,
     sync_in_progress: bool,
     failure: Option<String>,
+    /// Bytes of the active segment already dropped from the page cache.
+    dropped_until: u64,
 }
 
 /// Watermarks, group commit and poisoning of one shard log.
 #[derive(Debug)]
 pub(crate) struct GroupCommit {
     policy: PersistPolicy,
+    page_cache_window: Option<u64>,
     state: Mutex<CommitState>,
     synced_changed: Condvar,
 }
 
 impl GroupCommit {
     /// Starts with everything recovered counted as written and synced (recovery fsyncs the tail).
-    pub fn new(policy: PersistPolicy, active: Arc<SegmentCore>, recovered: Watermark) -> GroupCommit {
+    pub fn new(
+        policy: PersistPolicy,
+        page_cache_window: Option<u64>,
+        active: Arc<SegmentCore>,
+        recovered: Watermark,
+    ) -> GroupCommit {
         let state = CommitState {
             written: recovered,
             synced: recovered,
             active,
             sync_in_progress: false,
             failure: None,
+            dropped_until: 0,
         };
         GroupCommit {
             policy,
+            page_cache_window,
             state: Mutex::new(state),
             synced_changed: Condvar::new(),
         }
@@ -132,6 +142,7 @@ impl GroupCommit {
         state.active = new_active;
         state.written = start;
         state.synced = start;
+        state.dropped_until = 0;
         drop(state);
         self.synced_changed.notify_all();
     }
@@ -175,6 +186,26 @@ impl GroupCommit {
         self.sync_until(written)
     }
 
+    /// Drops durable bytes of the active segment that are more than the window behind `synced_position`.
+    /// Done in steps of at least a window, so the advice costs one call per window written.
+    fn drop_behind(&self, state: &mut CommitState, synced_segment: &Arc<SegmentCore>, synced_position: u64) {
+        let Some(window) = self.page_cache_window else {
+            return;
+        };
+        if !Arc::ptr_eq(&state.active, synced_segment) {
+            return;
+        }
+        let drop_until = synced_position.saturating_sub(window);
+        if drop_until >= state.dropped_until.saturating_add(window.max(1)) {
+            crate::cache::drop_cached_range(
+                &synced_segment.file,
+                state.dropped_until,
+                drop_until - state.dropped_until,
+            );
+            state.dropped_until = drop_until;
+        }
+    }
+
     fn lead_one_sync<'a>(
         &'a self,
         mut state: MutexGuard<'a, CommitState>,
@@ -193,6 +224,7 @@ impl GroupCommit {
                 if snapshot.offset > state.synced.offset {
                     state.synced = snapshot;
                 }
+                self.drop_behind(&mut state, &active, snapshot.position);
                 Ok(state)
             }
             Err(error) => {

@@ -113,6 +113,7 @@
 //! # }
 //! ```
 
+mod cache;
 mod config;
 mod error;
 pub mod frame;

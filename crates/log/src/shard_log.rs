@@ -87,6 +87,7 @@ impl ShardLog {
         };
         let commit = Arc::new(GroupCommit::new(
             config.persist,
+            config.page_cache_window_bytes,
             Arc::clone(active.core()),
             recovered_end,
         ));
@@ -211,6 +212,9 @@ impl ShardLog {
     fn roll(&self, writer: &mut Writer) -> Result<(), LogError> {
         let next_base = writer.active.next_offset();
         writer.active.sync_all()?;
+        if self.config.page_cache_window_bytes.is_some() {
+            crate::cache::drop_cached_file(&writer.active.core().file);
+        }
         let new_active = ActiveSegment::create(&self.dir, next_base, self.config.index_interval_bytes)?;
         if let Err(error) = sync_dir(&self.dir) {
             let _ = std::fs::remove_file(crate::segment::naming::log_path(&self.dir, next_base));

@@ -222,6 +222,7 @@ impl Harness {
             persist,
             recovery: RecoveryMode::TruncateTail,
             max_batch_bytes: 1 << 16,
+            page_cache_window_bytes: Some(64),
         };
         let log = ShardLog::open(dir.path(), config.clone()).unwrap();
         Harness {

@@ -149,6 +149,7 @@ fn bad_appends_are_refused_without_consuming_offsets() {
     let dir = tempfile::tempdir().unwrap();
     let config = LogConfig {
         max_batch_bytes: 100,
+        page_cache_window_bytes: None,
         ..tiny_config(1 << 20, 64)
     };
     let log = ShardLog::open(dir.path(), config).unwrap();

@@ -21,6 +21,9 @@ pub enum StreamError {
         stream: String,
         account: String,
     },
+    /// A resource other than a stream or a known shard; the message is AWS's text.
+    #[error("{0}")]
+    ResourceNotFound(String),
     /// An argument the shape allows but the semantics refuse; the message is AWS's text.
     #[error("{0}")]
     InvalidArgument(String),
@@ -49,9 +52,9 @@ impl StreamError {
     /// The AWS error type this error is answered with.
     pub fn aws_kind(&self) -> AwsErrorKind {
         match self {
-            StreamError::StreamNotFound { .. } | StreamError::ShardNotFound { .. } => {
-                AwsErrorKind::ResourceNotFound
-            }
+            StreamError::StreamNotFound { .. }
+            | StreamError::ShardNotFound { .. }
+            | StreamError::ResourceNotFound(_) => AwsErrorKind::ResourceNotFound,
             StreamError::StreamExists { .. }
             | StreamError::StreamNotActive { .. }
             | StreamError::ResourceInUse(_) => AwsErrorKind::ResourceInUse,

@@ -165,10 +165,10 @@ impl Streams {
                 )
             }
             (None, true) => {
-                let after = match &request.exclusive_start_shard_id {
-                    Some(text) => Some(ShardId::parse(text).map(|shard| shard.0).unwrap_or(0)),
-                    None => None,
-                };
+                let after = request
+                    .exclusive_start_shard_id
+                    .as_ref()
+                    .map(|text| ShardId::parse(text).map(|shard| shard.0).unwrap_or(0));
                 (
                     request.stream.clone(),
                     after,

@@ -42,7 +42,7 @@ impl Streams {
                 let hash_key = record
                     .explicit_hash_key
                     .unwrap_or_else(|| HashKey::from_partition_key(record.partition_key));
-                let shard = state.route(hash_key)?.id();
+                let shard = state.route(hash_key)?;
                 let runtime = state.runtime(shard).ok_or_else(|| {
                     StreamError::Internal(format!("shard {shard} of stream {} has no log", stream.name))
                 })?;

@@ -41,6 +41,12 @@ impl Streams {
             account: self.account_id().to_owned(),
         };
         let shard = ShardId::parse(shard_text).ok_or_else(not_found)?;
+        if shard.0 >= state.meta.next_shard_index {
+            return Err(StreamError::ResourceNotFound(format!(
+                "Shard {shard} in stream {stream} under account {} does not exist",
+                self.account_id()
+            )));
+        }
         let meta = state.meta.shard(shard.0).ok_or_else(not_found)?;
         if state.is_expired(meta, now_ms) {
             return Err(not_found());

@@ -115,7 +115,7 @@ impl Streams {
         meta.busy_is_creation = false;
         update_meta(&mut meta);
         meta.store(&stream.dir)?;
-        state.meta = meta;
+        state.set_meta(meta)?;
         state.shards.extend(runtimes);
         Ok(())
     }
@@ -304,7 +304,7 @@ impl Streams {
         meta.busy_until_ms = self.busy_until();
         meta.busy_is_creation = false;
         meta.store(&stream.dir)?;
-        state.meta = meta;
+        state.set_meta(meta)?;
         Ok(())
     }
 }

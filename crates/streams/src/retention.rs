@@ -53,7 +53,7 @@ impl Streams {
         let mut meta = state.meta.clone();
         meta.retention_hours = requested;
         meta.store(&stream.dir)?;
-        state.meta = meta;
+        state.set_meta(meta)?;
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //! run concurrently; control operations (resharding, retention, tags) take the write lock, which
 //! also guarantees that no append is in flight when a shard is closed.
 
-use sluice_core::{HashKey, SequenceNumber, ShardId};
+use sluice_core::{HashKey, HashKeyRange, SequenceNumber, ShardId};
 use sluice_log::{LogConfig, ShardLog};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,7 +44,11 @@ impl ShardRuntime {
 /// The mutable part of a stream.
 #[derive(Debug)]
 pub struct StreamState {
+    /// The description; replace it only through [`StreamState::set_meta`], which keeps the routing
+    /// table in step.
     pub meta: StreamMeta,
+    /// Open shards' hash-key ranges, sorted by starting hash key, parsed once per description.
+    routes: Vec<(HashKeyRange, ShardId)>,
     pub shards: BTreeMap<u32, Arc<ShardRuntime>>,
     /// Set by DeleteStream; the entry lingers as DELETING until the emulated delay has passed.
     pub deleted_at_ms: Option<i64>,
@@ -56,6 +60,16 @@ pub struct Stream {
     pub name: String,
     pub dir: PathBuf,
     state: RwLock<StreamState>,
+}
+
+/// The open shards' ranges of a description, sorted by starting hash key.
+fn routing_table(meta: &StreamMeta) -> Result<Vec<(HashKeyRange, ShardId)>, StreamError> {
+    let mut routes = Vec::with_capacity(meta.shards.len());
+    for shard in meta.shards.iter().filter(|shard| shard.is_open()) {
+        routes.push((shard.range()?, shard.id()));
+    }
+    routes.sort_by_key(|(range, _)| range.start);
+    Ok(routes)
 }
 
 /// Directory of one shard's log inside its stream's directory.
@@ -82,6 +96,7 @@ impl Stream {
             name: meta.name.clone(),
             dir,
             state: RwLock::new(StreamState {
+                routes: routing_table(&meta)?,
                 meta,
                 shards,
                 deleted_at_ms: None,
@@ -126,17 +141,23 @@ impl StreamState {
         self.shards.get(&shard.0)
     }
 
-    /// The open shard whose hash-key range contains `key`.
-    pub fn route(&self, key: HashKey) -> Result<&ShardMeta, StreamError> {
-        for shard in self.meta.shards.iter().filter(|shard| shard.is_open()) {
-            if shard.range()?.contains(key) {
-                return Ok(shard);
-            }
+    /// Replaces the description and rebuilds the routing table from it.
+    pub fn set_meta(&mut self, meta: StreamMeta) -> Result<(), StreamError> {
+        self.routes = routing_table(&meta)?;
+        self.meta = meta;
+        Ok(())
+    }
+
+    /// The open shard whose hash-key range contains `key` (binary search over the open ranges).
+    pub fn route(&self, key: HashKey) -> Result<ShardId, StreamError> {
+        let after = self.routes.partition_point(|(range, _)| range.start <= key);
+        match after.checked_sub(1).and_then(|index| self.routes.get(index)) {
+            Some((range, shard)) if range.contains(key) => Ok(*shard),
+            _ => Err(StreamError::Internal(format!(
+                "no open shard of stream {} covers hash key {key}",
+                self.meta.name
+            ))),
         }
-        Err(StreamError::Internal(format!(
-            "no open shard of stream {} covers hash key {key}",
-            self.meta.name
-        )))
     }
 
     pub fn sequence_number(&self, shard: ShardId, offset: u64) -> SequenceNumber {

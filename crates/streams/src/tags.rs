@@ -49,7 +49,7 @@ impl Streams {
         let mut meta = state.meta.clone();
         meta.tags = merged;
         meta.store(&stream.dir)?;
-        state.meta = meta;
+        state.set_meta(meta)?;
         Ok(())
     }
 
@@ -62,7 +62,7 @@ impl Streams {
             meta.tags.remove(key);
         }
         meta.store(&stream.dir)?;
-        state.meta = meta;
+        state.set_meta(meta)?;
         Ok(())
     }
 

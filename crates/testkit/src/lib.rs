@@ -3,7 +3,8 @@
 //!
 //! ```no_run
 //! # async fn example() {
-//! let server = sluice_testkit::TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
+//! // In an integration test of the `sluice` crate, pass env!("CARGO_BIN_EXE_sluice").
+//! let server = sluice_testkit::TestServer::start("target/debug/sluice").await;
 //! let kinesis = server.kinesis();
 //! kinesis.create_stream().stream_name("events").shard_count(2).send().await.unwrap();
 //! server.advance_clock(std::time::Duration::from_secs(3600)).await;

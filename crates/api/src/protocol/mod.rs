@@ -92,8 +92,22 @@ pub fn decode<T: DeserializeOwned>(protocol: Protocol, body: &[u8]) -> Result<T,
         return Err(ApiError::serialization_without_message());
     }
     match protocol {
-        Protocol::Json => serde_json::from_slice(body).map_err(|error| json_error(&error)),
+        Protocol::Json => {
+            require_json_object(body)?;
+            serde_json::from_slice(body).map_err(|error| json_error(&error))
+        }
         Protocol::Cbor => decode_cbor_owned(body),
+    }
+}
+
+/// A request body must be a JSON object: serde's derived decoders would also accept an array
+/// holding the members in order, which AWS refuses.
+fn require_json_object(body: &[u8]) -> Result<(), ApiError> {
+    match body.iter().find(|byte| !byte.is_ascii_whitespace()) {
+        Some(b'{') => Ok(()),
+        _ => Err(ApiError::serialization(
+            "Start of structure or map expected: the request body must be a JSON object",
+        )),
     }
 }
 

@@ -141,7 +141,10 @@ fn json_type_error_names_the_problem() {
         serialization_message(decode(Protocol::Json, br#"{"Records": [{"PartitionKey": "k"}]}"#)).unwrap();
     assert_eq!(message, "missing field `Data`");
     let message = serialization_message(decode(Protocol::Json, b"[1]")).unwrap();
-    assert!(message.starts_with("invalid type"), "{message}");
+    assert!(
+        message.starts_with("Start of structure or map expected"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub fn tiny_config(segment_bytes: u64, index_interval_bytes: u32) -> LogConfig {
         persist: PersistPolicy::Never,
         recovery: RecoveryMode::TruncateTail,
         max_batch_bytes: 1 << 20,
+        page_cache_window_bytes: Some(64),
     }
 }
 

@@ -53,7 +53,7 @@ pub enum CallError {
         message: String,
     },
     /// The request did not get an answer.
-    #[error("{operation}: no answer from {endpoint}: {source}")]
+    #[error("{operation}: no answer from {endpoint}: {}", error_chain(source))]
     Transport {
         operation: String,
         endpoint: String,
@@ -63,6 +63,21 @@ pub enum CallError {
     /// The answer could not be read as the expected JSON.
     #[error("{operation}: unreadable answer: {detail}")]
     Decode { operation: String, detail: String },
+}
+
+/// An error and its sources, `outer: inner: innermost`.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        source = inner.source();
+    }
+    text
 }
 
 impl CallError {

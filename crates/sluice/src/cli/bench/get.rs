@@ -3,7 +3,8 @@
 //! One task per shard of `--stream` (at most `--concurrency` at once) takes a TRIM_HORIZON iterator and
 //! calls GetRecords (`--limit`, default 10000) until the shard is caught up (an empty answer with
 //! `MillisBehindLatest` 0) or ends. Throughput is everything read divided by the wall time of the
-//! whole run; latency is per GetRecords call. Throttling and 5xx answers are retried with backoff
+//! whole run; latency is per GetRecords call that returned records (the empty answers that detect
+//! the end are counted apart, as `empty_calls`). Throttling and 5xx answers are retried with backoff
 //! and counted.
 
 use super::histogram::Histogram;
@@ -48,6 +49,7 @@ struct GetBenchReport {
     limit: u32,
     duration_s: f64,
     calls: u64,
+    empty_calls: u64,
     retried_calls: u64,
     records: u64,
     bytes: u64,
@@ -77,6 +79,7 @@ struct LightGetRecords<'a> {
 struct ShardResult {
     latency: Histogram,
     calls: u64,
+    empty_calls: u64,
     retried_calls: u64,
     records: u64,
     bytes: u64,
@@ -115,11 +118,13 @@ async fn bench(client: KinesisClient, args: GetBenchArgs) -> anyhow::Result<()> 
         });
     }
     let mut latency = Histogram::new();
-    let (mut calls, mut retried_calls, mut records, mut bytes) = (0u64, 0u64, 0u64, 0u64);
+    let (mut calls, mut empty_calls, mut retried_calls) = (0u64, 0u64, 0u64);
+    let (mut records, mut bytes) = (0u64, 0u64);
     while let Some(done) = tasks.join_next().await {
         let result = done??;
         latency.merge(&result.latency);
         calls += result.calls;
+        empty_calls += result.empty_calls;
         retried_calls += result.retried_calls;
         records += result.records;
         bytes += result.bytes;
@@ -134,6 +139,7 @@ async fn bench(client: KinesisClient, args: GetBenchArgs) -> anyhow::Result<()> 
         limit: args.limit,
         duration_s: round3(seconds),
         calls,
+        empty_calls,
         retried_calls,
         records,
         bytes,
@@ -145,7 +151,10 @@ async fn bench(client: KinesisClient, args: GetBenchArgs) -> anyhow::Result<()> 
         ("elapsed", format!("{:.2} s", report.duration_s)),
         (
             "calls",
-            format!("{} GetRecords, {} retried", report.calls, report.retried_calls),
+            format!(
+                "{} GetRecords ({} empty), {} retried",
+                report.calls, report.empty_calls, report.retried_calls
+            ),
         ),
         (
             "records",
@@ -173,6 +182,7 @@ async fn read_shard(
     let mut result = ShardResult {
         latency: Histogram::new(),
         calls: 0,
+        empty_calls: 0,
         retried_calls: 0,
         records: 0,
         bytes: 0,
@@ -204,8 +214,12 @@ async fn read_shard(
         result.failures_in_a_row = 0;
         let page: LightGetRecords<'_> = serde_json::from_slice(&answer)
             .map_err(|error| anyhow::anyhow!("{shard_id}: unreadable GetRecords answer: {error}"))?;
-        result.latency.record(elapsed);
         result.calls += 1;
+        if page.records.is_empty() {
+            result.empty_calls += 1;
+        } else {
+            result.latency.record(elapsed);
+        }
         result.records += page.records.len() as u64;
         result.bytes += page
             .records

@@ -12,7 +12,7 @@
 
 use crate::cli::client::model::{IteratorPosition, Shard};
 use crate::cli::client::timestamp::EpochMillis;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `--from`, as the lineage needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,6 +40,8 @@ enum ShardState {
 pub struct StartReading {
     pub shard_id: String,
     pub position: IteratorPosition,
+    /// The last listing showed the shard closed, so reading it to its end will find its end.
+    pub closed: bool,
 }
 
 /// The set of known shards and their states.
@@ -47,6 +49,7 @@ pub struct StartReading {
 pub struct Lineage {
     start_from: StartFrom,
     shards: BTreeMap<String, ShardState>,
+    closed: BTreeSet<String>,
 }
 
 impl Lineage {
@@ -54,6 +57,7 @@ impl Lineage {
         Lineage {
             start_from,
             shards: BTreeMap::new(),
+            closed: BTreeSet::new(),
         }
     }
 
@@ -66,6 +70,7 @@ impl Lineage {
 
     /// Takes in the first ListShards answer; returns the shards to start.
     pub fn observe_initial(&mut self, listed: &[Shard]) -> Vec<StartReading> {
+        self.note_closed(listed);
         let listed_ids: Vec<&str> = listed.iter().map(|shard| shard.shard_id.as_str()).collect();
         let mut starts = Vec::new();
         for shard in listed {
@@ -96,6 +101,7 @@ impl Lineage {
                 starts.push(StartReading {
                     shard_id: shard.shard_id.clone(),
                     position,
+                    closed: !shard.is_open(),
                 });
             }
             self.shards.insert(shard.shard_id.clone(), state);
@@ -105,6 +111,7 @@ impl Lineage {
 
     /// Takes in a later ListShards answer; returns the new shards that can start now.
     pub fn observe_relisting(&mut self, listed: &[Shard]) -> Vec<StartReading> {
+        self.note_closed(listed);
         for shard in listed {
             self.learn(&shard.shard_id, shard.parents());
         }
@@ -133,6 +140,14 @@ impl Lineage {
             .count()
     }
 
+    fn note_closed(&mut self, listed: &[Shard]) {
+        for shard in listed {
+            if !shard.is_open() {
+                self.closed.insert(shard.shard_id.clone());
+            }
+        }
+    }
+
     fn learn(&mut self, shard_id: &str, parents: Vec<String>) {
         if !self.shards.contains_key(shard_id) {
             self.shards
@@ -158,9 +173,11 @@ impl Lineage {
         let mut starts = Vec::new();
         for shard_id in ready {
             self.shards.insert(shard_id.clone(), ShardState::Reading);
+            let closed = self.closed.contains(&shard_id);
             starts.push(StartReading {
                 shard_id,
                 position: position.clone(),
+                closed,
             });
         }
         starts
@@ -203,12 +220,14 @@ mod tests {
         let starts = lineage.observe_initial(&listed);
         assert_eq!(ids(&starts), vec!["s0"]);
         assert_eq!(starts[0].position, IteratorPosition::TrimHorizon);
+        assert!(starts[0].closed);
         let children = [
             ("s1".to_owned(), vec!["s0".to_owned()]),
             ("s2".to_owned(), vec!["s0".to_owned()]),
         ];
         let starts = lineage.shard_ended("s0", &children);
         assert_eq!(ids(&starts), vec!["s1", "s2"]);
+        assert!(!starts[0].closed);
         assert_eq!(lineage.reading_count(), 2);
     }
 

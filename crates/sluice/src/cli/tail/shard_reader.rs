@@ -7,7 +7,9 @@
 //!   the start position when none was seen yet).
 //! - Throttling, 5xx and connection errors: retried with backoff, with a warning on stderr.
 //! - The end of a closed shard (no `NextShardIterator`) is reported with its `ChildShards`; with
-//!   `--no-follow`, an empty answer with `MillisBehindLatest` 0 reports the shard caught up.
+//!   `--no-follow`, an empty answer with `MillisBehindLatest` 0 reports an open shard caught up; a
+//!   shard listed as closed is read on until its end (kinesalite, for one, answers empty with a next
+//!   iterator once before it reports the end), or taken as ended after a few such answers.
 
 use super::lineage::StartReading;
 use super::output::{OutputFormat, render};
@@ -23,6 +25,8 @@ use tokio::sync::mpsc;
 const CAUGHT_UP_PAUSE: Duration = Duration::from_millis(200);
 /// Consecutive retryable failures before a warning is printed.
 const QUIET_RETRIES: u32 = 3;
+/// Caught-up answers from a closed shard, without `--follow`, after which it counts as ended.
+const CLOSED_SHARD_EMPTY_ANSWERS: u32 = 5;
 
 /// What the coordinator hears from a shard reader.
 #[derive(Debug)]
@@ -74,6 +78,7 @@ async fn read_until_done(
     printer: &mpsc::Sender<Vec<u8>>,
 ) -> Result<ShardEvent, CallError> {
     let shard_id = start.shard_id;
+    let mut closed_empty_answers = 0u32;
     let mut last_sequence_number: Option<String> = None;
     let mut retry_backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(5));
     let mut idle_backoff = Backoff::new(Duration::from_millis(250), Duration::from_secs(1));
@@ -138,7 +143,16 @@ async fn read_until_done(
         iterator = Some(next_iterator);
         let millis_behind = output.millis_behind_latest.unwrap_or(0);
         if !got_records && millis_behind == 0 && !settings.follow {
-            return Ok(ShardEvent::Stopped { shard_id });
+            if !start.closed {
+                return Ok(ShardEvent::Stopped { shard_id });
+            }
+            closed_empty_answers += 1;
+            if closed_empty_answers >= CLOSED_SHARD_EMPTY_ANSWERS {
+                return Ok(ShardEvent::Ended {
+                    shard_id,
+                    children: Vec::new(),
+                });
+            }
         }
         if !got_records {
             if millis_behind == 0 {

@@ -1,0 +1,203 @@
+//! The server process: health, graceful shutdown on SIGTERM (exit 0), restart with every stream,
+//! shard, sequence number, tag and retention setting intact, and emulated control-plane latency.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use aws_sdk_kinesis::primitives::Blob;
+use aws_sdk_kinesis::types::{ShardIteratorType, StreamStatus};
+use sluice_testkit::TestServer;
+use std::time::Duration;
+
+#[tokio::test]
+async fn sigterm_stops_cleanly_and_restart_keeps_everything() {
+    let mut server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
+    let health = reqwest::get(format!("{}/health", server.endpoint()))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let body: serde_json::Value = health.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+
+    let kinesis = server.kinesis();
+    kinesis
+        .create_stream()
+        .stream_name("durable")
+        .shard_count(3)
+        .tags("team", "ingest")
+        .send()
+        .await
+        .unwrap();
+    kinesis
+        .increase_stream_retention_period()
+        .stream_name("durable")
+        .retention_period_hours(72)
+        .send()
+        .await
+        .unwrap();
+    kinesis
+        .split_shard()
+        .stream_name("durable")
+        .shard_to_split("shardId-000000000000")
+        .new_starting_hash_key("50000000000000000000000000000000000000")
+        .send()
+        .await
+        .unwrap();
+    let written = kinesis
+        .put_record()
+        .stream_name("durable")
+        .partition_key("k")
+        .data(Blob::new("kept"))
+        .send()
+        .await
+        .unwrap();
+    let shards_before = kinesis
+        .list_shards()
+        .stream_name("durable")
+        .send()
+        .await
+        .unwrap()
+        .shards
+        .unwrap();
+
+    assert!(server.terminate(), "SIGTERM ends the server with exit status 0");
+    server.restart().await;
+    let kinesis = server.kinesis();
+
+    let shards_after = kinesis
+        .list_shards()
+        .stream_name("durable")
+        .send()
+        .await
+        .unwrap()
+        .shards
+        .unwrap();
+    assert_eq!(
+        shards_before, shards_after,
+        "shards, ranges, lineage and sequence ranges survive a restart"
+    );
+    let summary = kinesis
+        .describe_stream_summary()
+        .stream_name("durable")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        summary.stream_description_summary.unwrap().retention_period_hours,
+        72
+    );
+    let tags = kinesis
+        .list_tags_for_stream()
+        .stream_name("durable")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags[0].key, "team");
+
+    let iterator = kinesis
+        .get_shard_iterator()
+        .stream_name("durable")
+        .shard_id(&written.shard_id)
+        .shard_iterator_type(ShardIteratorType::AtSequenceNumber)
+        .starting_sequence_number(&written.sequence_number)
+        .send()
+        .await
+        .unwrap()
+        .shard_iterator
+        .unwrap();
+    let page = kinesis
+        .get_records()
+        .shard_iterator(iterator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.records[0].sequence_number, written.sequence_number);
+    assert_eq!(page.records[0].data.as_ref(), b"kept");
+
+    // New records continue the sequence after the restart.
+    let next = kinesis
+        .put_record()
+        .stream_name("durable")
+        .partition_key("k")
+        .data(Blob::new("next"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(next.shard_id, written.shard_id);
+    assert!(next.sequence_number > written.sequence_number);
+}
+
+#[tokio::test]
+async fn emulated_latency_shows_creating_then_active() {
+    let server =
+        TestServer::start_with(env!("CARGO_BIN_EXE_sluice"), &["--emulate-latency-ms", "60000"]).await;
+    let kinesis = server.kinesis();
+    kinesis
+        .create_stream()
+        .stream_name("slow")
+        .shard_count(1)
+        .send()
+        .await
+        .unwrap();
+    let status = |kinesis: aws_sdk_kinesis::Client| async move {
+        kinesis
+            .describe_stream_summary()
+            .stream_name("slow")
+            .send()
+            .await
+            .unwrap()
+            .stream_description_summary
+            .unwrap()
+            .stream_status
+    };
+    assert_eq!(status(kinesis.clone()).await, StreamStatus::Creating);
+    // Writes to a stream that is not ACTIVE are refused as Kinesis does.
+    let early = kinesis
+        .put_record()
+        .stream_name("slow")
+        .partition_key("k")
+        .data(Blob::new("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(early.into_service_error().is_resource_not_found_exception());
+    server.advance_clock(Duration::from_secs(61)).await;
+    assert_eq!(status(kinesis.clone()).await, StreamStatus::Active);
+
+    kinesis
+        .split_shard()
+        .stream_name("slow")
+        .shard_to_split("shardId-000000000000")
+        .new_starting_hash_key("1000000")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status(kinesis.clone()).await, StreamStatus::Updating);
+    // Reads and writes continue while UPDATING; another reshard must wait.
+    kinesis
+        .put_record()
+        .stream_name("slow")
+        .partition_key("k")
+        .data(Blob::new("x"))
+        .send()
+        .await
+        .unwrap();
+    let busy = kinesis
+        .merge_shards()
+        .stream_name("slow")
+        .shard_to_merge("shardId-000000000001")
+        .adjacent_shard_to_merge("shardId-000000000002")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(busy.is_resource_in_use_exception());
+    assert_eq!(
+        busy.meta().message(),
+        Some("Stream slow under account 000000000000 not ACTIVE, instead in state UPDATING")
+    );
+    server.advance_clock(Duration::from_secs(61)).await;
+    assert_eq!(status(kinesis.clone()).await, StreamStatus::Active);
+
+    kinesis.delete_stream().stream_name("slow").send().await.unwrap();
+    assert_eq!(status(kinesis.clone()).await, StreamStatus::Deleting);
+}
