@@ -1,6 +1,7 @@
 //! The `sluice` binary: parses the command line and runs one subcommand.
 
 mod cli;
+mod demo;
 mod wiring;
 
 use clap::{Parser, Subcommand};

@@ -41,9 +41,22 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             config: ApiConfig { region: args.region.clone(), account_id: args.account_id.clone(), ..ApiConfig::default() },
         };
         let maintenance = tokio::spawn(maintain(streams.clone()));
+        let demo = if args.demo {
+            let for_demo = streams.clone();
+            tokio::task::spawn_blocking(move || crate::demo::ensure_stream(&for_demo))
+                .await?
+                .context("creating the demo stream")?;
+            tracing::info!(stream = crate::demo::DEMO_STREAM, "demo: writing stock-ticker records; try `sluice tail demo`");
+            Some(tokio::spawn(crate::demo::produce(streams.clone())))
+        } else {
+            None
+        };
         tracing::info!(listen = %args.listen, data_dir = %args.data_dir.display(), fsync = ?args.fsync, "sluice is serving");
         sluice_api::server::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
         maintenance.abort();
+        if let Some(demo) = demo {
+            demo.abort();
+        }
         tracing::info!("in-flight requests finished; syncing shard logs");
         tokio::task::spawn_blocking(move || streams.sync_all()).await?.context("syncing shard logs")?;
         tracing::info!("stopped cleanly");

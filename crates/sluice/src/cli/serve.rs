@@ -50,6 +50,10 @@ pub struct ServeArgs {
     /// Enforce per-shard write limits (1 MiB/s and 1,000 records/s) like Kinesis.
     #[arg(long)]
     pub enforce_shard_limits: bool,
+    /// Create a stream named `demo` and keep writing stock-ticker records to it
+    /// (try `sluice tail demo`).
+    #[arg(long)]
+    pub demo: bool,
     /// Test only: let `POST /_sluice/clock` move the server's clock forward.
     #[arg(long, hide = true)]
     pub test_clock: bool,
