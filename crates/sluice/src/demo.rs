@@ -38,7 +38,8 @@ fn ticker_record(rng: &mut impl Rng) -> (String, Vec<u8>) {
     let (symbol, sector) = TICKERS[rng.random_range(0..TICKERS.len())];
     let change: f64 = rng.random_range(-500..=500) as f64 / 100.0;
     let price: f64 = rng.random_range(1_000..=50_000) as f64 / 100.0;
-    let record = format!(r#"{{"ticker_symbol":"{symbol}","sector":"{sector}","change":{change},"price":{price}}}"#);
+    let record =
+        format!(r#"{{"ticker_symbol":"{symbol}","sector":"{sector}","change":{change},"price":{price}}}"#);
     (symbol.to_owned(), record.into_bytes())
 }
 
@@ -53,7 +54,11 @@ pub async fn produce(streams: Streams) {
             let records: Vec<(String, Vec<u8>)> = (0..5).map(|_| ticker_record(&mut rng)).collect();
             let entries: Vec<PutRecordEntry<'_>> = records
                 .iter()
-                .map(|(key, data)| PutRecordEntry { data, partition_key: key, explicit_hash_key: None })
+                .map(|(key, data)| PutRecordEntry {
+                    data,
+                    partition_key: key,
+                    explicit_hash_key: None,
+                })
                 .collect();
             streams.put_records(&StreamRef::by_name(DEMO_STREAM), &entries)
         })

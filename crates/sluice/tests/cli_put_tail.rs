@@ -36,28 +36,61 @@ fn sluice(server: &TestServer, args: &[&str], stdin: Option<&str>) -> std::proce
 #[tokio::test(flavor = "multi_thread")]
 async fn put_then_tail_every_record() {
     let server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
-    server.kinesis().create_stream().stream_name("cli").shard_count(3).send().await.unwrap();
+    server
+        .kinesis()
+        .create_stream()
+        .stream_name("cli")
+        .shard_count(3)
+        .send()
+        .await
+        .unwrap();
 
-    let lines: Vec<String> = (0..1200).map(|index| format!(r#"{{"id":"user-{}","n":{index}}}"#, index % 17)).collect();
+    let lines: Vec<String> = (0..1200)
+        .map(|index| format!(r#"{{"id":"user-{}","n":{index}}}"#, index % 17))
+        .collect();
     let stdin = lines.join("\n") + "\n";
     let (server_ref, stdin_ref) = (&server, stdin.as_str());
     tokio::task::block_in_place(|| {
-        sluice(server_ref, &["put", "cli", "-", "--partition-key-field", "id"], Some(stdin_ref));
-        sluice(server_ref, &["put", "cli", "--partition-key", "single", "one more"], None);
+        sluice(
+            server_ref,
+            &["put", "cli", "-", "--partition-key-field", "id"],
+            Some(stdin_ref),
+        );
+        sluice(
+            server_ref,
+            &["put", "cli", "--partition-key", "single", "one more"],
+            None,
+        );
     });
 
-    let output = tokio::task::block_in_place(|| sluice(&server, &["tail", "cli", "--no-follow", "--json"], None));
+    let output =
+        tokio::task::block_in_place(|| sluice(&server, &["tail", "cli", "--no-follow", "--json"], None));
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let records: Vec<serde_json::Value> = stdout.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
     assert_eq!(records.len(), 1201);
-    let data: BTreeSet<String> = records.iter().map(|record| record["data"].as_str().unwrap().to_owned()).collect();
+    let data: BTreeSet<String> = records
+        .iter()
+        .map(|record| record["data"].as_str().unwrap().to_owned())
+        .collect();
     for line in &lines {
         assert!(data.contains(line), "{line} was tailed");
     }
     assert!(data.contains("one more"));
-    let shards: BTreeSet<&str> = records.iter().map(|record| record["shardId"].as_str().unwrap()).collect();
-    assert!(shards.len() > 1, "records were spread over shards by partition key");
-    let user_zero = records.iter().find(|record| record["data"].as_str().unwrap().contains(r#""n":0}"#)).unwrap();
+    let shards: BTreeSet<&str> = records
+        .iter()
+        .map(|record| record["shardId"].as_str().unwrap())
+        .collect();
+    assert!(
+        shards.len() > 1,
+        "records were spread over shards by partition key"
+    );
+    let user_zero = records
+        .iter()
+        .find(|record| record["data"].as_str().unwrap().contains(r#""n":0}"#))
+        .unwrap();
     assert_eq!(user_zero["partitionKey"], "user-0");
 
     let listed = tokio::task::block_in_place(|| sluice(&server, &["streams"], None));
