@@ -45,13 +45,17 @@ where
 
 /// A 200 answer carrying `output` in the request's protocol.
 pub fn success_response<O: Serialize + ?Sized>(protocol: Protocol, output: &O) -> Result<Response, ApiError> {
-    let encoded = protocol::encode(protocol, output)?;
+    Ok(encoded_response(protocol, protocol::encode(protocol, output)?))
+}
+
+/// A 200 answer whose body is already encoded in the request's protocol.
+pub fn encoded_response(protocol: Protocol, encoded: bytes::Bytes) -> Response {
     let mut response = Response::new(Body::from(encoded));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(protocol.content_type()),
     );
-    Ok(response)
+    response
 }
 
 /// The output of an operation that has no output shape: `{}` on the wire.

@@ -1,16 +1,34 @@
 //! GetRecords: records from an iterator's position, the next iterator, MillisBehindLatest, and
 //! ChildShards at the end of a closed shard.
+//!
+//! The JSON answer is the hottest response of the server (up to 10 MiB of records per call), so it
+//! is written by [`get_records_json`](super::get_records_json) straight into one buffer sized up
+//! front; CBOR answers go through the serde model.
 
+use axum::response::Response;
+use sluice_streams::RecordsPage;
 use sluice_streams::read::GET_RECORDS_MAX_RECORDS;
 
 use crate::error::ApiError;
 use crate::kinesis::common::{blocking, check_stream_arn};
+use crate::kinesis::get_records_json::encode_records_page;
 use crate::kinesis::model::{ChildShardOut, GetRecordsInput, GetRecordsOutput, HashKeyRangeOut, RecordOut};
-use crate::protocol::{Blob, Timestamp};
+use crate::operation::{encoded_response, success_response};
+use crate::protocol::{self, Blob, Protocol, Timestamp};
 use crate::server::AppState;
 use crate::validation::Violations;
 
-pub async fn handle(state: &AppState, input: GetRecordsInput) -> Result<GetRecordsOutput, ApiError> {
+/// Decodes the request, reads the page, and answers it in the request's protocol.
+pub async fn respond(state: &AppState, protocol: Protocol, body: &[u8]) -> Result<Response, ApiError> {
+    let input: GetRecordsInput = protocol::decode(protocol, body)?;
+    let page = read_page(state, input).await?;
+    match protocol {
+        Protocol::Json => Ok(encoded_response(protocol, encode_records_page(&page))),
+        Protocol::Cbor => success_response(protocol, &wire_output(page)),
+    }
+}
+
+async fn read_page(state: &AppState, input: GetRecordsInput) -> Result<RecordsPage, ApiError> {
     let mut violations = Violations::new();
     violations.not_null("shardIterator", input.shard_iterator.as_ref());
     if let Some(iterator) = &input.shard_iterator {
@@ -27,11 +45,15 @@ pub async fn handle(state: &AppState, input: GetRecordsInput) -> Result<GetRecor
         .and_then(|limit| usize::try_from(limit).ok())
         .unwrap_or(GET_RECORDS_MAX_RECORDS);
     let stream_arn = input.stream_arn;
-    let page = blocking(state, move |streams| {
+    blocking(state, move |streams| {
         streams.get_records(&iterator, limit, stream_arn.as_deref())
     })
-    .await?;
-    Ok(GetRecordsOutput {
+    .await
+}
+
+/// The serde model of a page, for CBOR.
+fn wire_output(page: RecordsPage) -> GetRecordsOutput {
+    GetRecordsOutput {
         records: page
             .records
             .into_iter()
@@ -44,18 +66,29 @@ pub async fn handle(state: &AppState, input: GetRecordsInput) -> Result<GetRecor
             .collect(),
         next_shard_iterator: page.next_shard_iterator,
         millis_behind_latest: page.millis_behind_latest,
-        child_shards: page.child_shards.map(|children| {
-            children
-                .into_iter()
-                .map(|child| ChildShardOut {
-                    shard_id: child.shard_id.to_string(),
-                    parent_shards: child.parent_shards.iter().map(ToString::to_string).collect(),
-                    hash_key_range: HashKeyRangeOut {
-                        starting_hash_key: child.hash_key_range.start.to_string(),
-                        ending_hash_key: child.hash_key_range.end.to_string(),
-                    },
-                })
-                .collect()
-        }),
-    })
+        child_shards: page
+            .child_shards
+            .map(|children| children.iter().map(child_shard_out).collect()),
+    }
+}
+
+pub(crate) fn child_shard_out(child: &sluice_streams::ChildShard) -> ChildShardOut {
+    ChildShardOut {
+        shard_id: child.shard_id.to_string(),
+        parent_shards: child.parent_shards.iter().map(ToString::to_string).collect(),
+        hash_key_range: HashKeyRangeOut {
+            starting_hash_key: child.hash_key_range.start.to_string(),
+            ending_hash_key: child.hash_key_range.end.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// The serde model's JSON for a page, to compare the hand-written encoder against.
+    pub fn wire_json(page: RecordsPage) -> bytes::Bytes {
+        protocol::encode(Protocol::Json, &wire_output(page)).unwrap()
+    }
 }

@@ -19,6 +19,7 @@ pub mod describe_limits;
 pub mod describe_stream;
 pub mod describe_stream_summary;
 pub mod get_records;
+pub mod get_records_json;
 pub mod get_shard_iterator;
 pub mod list_shards;
 pub mod list_streams;
@@ -116,7 +117,7 @@ pub async fn dispatch(
         "DescribeLimits" => run(state, protocol, &body, describe_limits::handle).await,
         "DescribeStream" => run(state, protocol, &body, describe_stream::handle).await,
         "DescribeStreamSummary" => run(state, protocol, &body, describe_stream_summary::handle).await,
-        "GetRecords" => run(state, protocol, &body, get_records::handle).await,
+        "GetRecords" => get_records::respond(state, protocol, &body).await,
         "GetShardIterator" => run(state, protocol, &body, get_shard_iterator::handle).await,
         "IncreaseStreamRetentionPeriod" => run(state, protocol, &body, retention::increase).await,
         "ListShards" => run(state, protocol, &body, list_shards::handle).await,
