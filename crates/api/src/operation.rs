@@ -50,7 +50,12 @@ pub fn success_response<O: Serialize + ?Sized>(protocol: Protocol, output: &O) -
 
 /// A 200 answer whose body is already encoded in the request's protocol.
 pub fn encoded_response(protocol: Protocol, encoded: bytes::Bytes) -> Response {
-    let mut response = Response::new(Body::from(encoded));
+    streamed_response(protocol, Body::from(encoded))
+}
+
+/// A 200 answer with a body in the request's protocol, possibly produced while it is sent.
+pub fn streamed_response(protocol: Protocol, body: Body) -> Response {
+    let mut response = Response::new(body);
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(protocol.content_type()),

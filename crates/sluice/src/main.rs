@@ -6,11 +6,6 @@ mod wiring;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc: the server allocates and frees many small buffers per request (decoded records,
-/// response strings); it measured faster than the system allocator under `sluice bench put`.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "sluice",

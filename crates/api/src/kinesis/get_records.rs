@@ -2,18 +2,20 @@
 //! ChildShards at the end of a closed shard.
 //!
 //! The JSON answer is the hottest response of the server (up to 10 MiB of records per call), so it
-//! is written by [`get_records_json`](super::get_records_json) straight into one buffer sized up
-//! front; CBOR answers go through the serde model.
+//! is written by [`get_records_json`](super::get_records_json) and streamed in chunks; CBOR answers go through the serde model.
 
+use axum::body::Body;
 use axum::response::Response;
+use bytes::Bytes;
 use sluice_streams::RecordsPage;
 use sluice_streams::read::GET_RECORDS_MAX_RECORDS;
+use std::convert::Infallible;
 
 use crate::error::ApiError;
-use crate::kinesis::common::{blocking, check_stream_arn};
-use crate::kinesis::get_records_json::encode_records_page;
+use crate::kinesis::common::{check_stream_arn, on_blocking_pool};
+use crate::kinesis::get_records_json::RecordsPageChunks;
 use crate::kinesis::model::{ChildShardOut, GetRecordsInput, GetRecordsOutput, HashKeyRangeOut, RecordOut};
-use crate::operation::{encoded_response, success_response};
+use crate::operation::{streamed_response, success_response};
 use crate::protocol::{self, Blob, Protocol, Timestamp};
 use crate::server::AppState;
 use crate::validation::Violations;
@@ -23,7 +25,13 @@ pub async fn respond(state: &AppState, protocol: Protocol, body: &[u8]) -> Resul
     let input: GetRecordsInput = protocol::decode(protocol, body)?;
     let page = read_page(state, input).await?;
     match protocol {
-        Protocol::Json => Ok(encoded_response(protocol, encode_records_page(&page))),
+        Protocol::Json => {
+            let chunks = RecordsPageChunks::new(page).map(Ok::<Bytes, Infallible>);
+            Ok(streamed_response(
+                protocol,
+                Body::from_stream(futures_util::stream::iter(chunks)),
+            ))
+        }
         Protocol::Cbor => success_response(protocol, &wire_output(page)),
     }
 }
@@ -45,7 +53,7 @@ async fn read_page(state: &AppState, input: GetRecordsInput) -> Result<RecordsPa
         .and_then(|limit| usize::try_from(limit).ok())
         .unwrap_or(GET_RECORDS_MAX_RECORDS);
     let stream_arn = input.stream_arn;
-    blocking(state, move |streams| {
+    on_blocking_pool(state, move |streams| {
         streams.get_records(&iterator, limit, stream_arn.as_deref())
     })
     .await
