@@ -101,8 +101,12 @@ stop_server
 if [[ " $TARGETS " == *" sluice "* && "$RESTART_GIB" != 0 ]]; then
   echo "== sluice: fill ${RESTART_GIB} GiB of log, SIGKILL, time restarts until /health answers" >&2
   start_server sluice
-  "$SLUICE" bench put --create --stream big --shards 4 --concurrency 8 --records-per-request 500 \
-    --record-bytes 1024 --duration "$(( RESTART_GIB * 1024 / 300 + 1 ))" --json >/dev/null
+  create=--create
+  while (( $(du -sb "$OUT/sluice-data" | cut -f1) < RESTART_GIB * 1073741824 )); do
+    "$SLUICE" bench put $create --stream big --shards 4 --concurrency 8 --records-per-request 500 \
+      --record-bytes 1024 --duration 10 --json >/dev/null
+    create=
+  done
   du -sb "$OUT/sluice-data" | awk '{ printf "{\"log_gib\":%.2f}\n", $1 / 1073741824 }' | tee "$OUT/sluice-restart-size.json"
   for _ in $(seq 1 "$RUNS"); do
     kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true

@@ -322,11 +322,16 @@ impl ShardLog {
                 next_offset: from_offset,
             });
         }
-        for segment in &snapshot.segments {
+        let sealed_count = snapshot.segments.len().saturating_sub(1);
+        let drop_behind = self.config.page_cache_window_bytes.is_some();
+        for (index, segment) in snapshot.segments.iter().enumerate() {
             if accumulator.is_full() {
                 break;
             }
-            if let Err(error) = read_records(segment, &mut accumulator) {
+            // Catch-up reads of sealed segments drop what they read from the page cache, so the
+            // next read reuses those pages (see `cache`); the active segment is left alone.
+            let drop_after_read = drop_behind && index < sealed_count;
+            if let Err(error) = read_records(segment, &mut accumulator, drop_after_read) {
                 // Return what was read before the damage; the next read, starting there, reports it.
                 if accumulator.records.is_empty() {
                     return Err(error);

@@ -287,7 +287,7 @@ mod tests {
                 max_bytes: usize::MAX,
             },
         );
-        read_records(&view, &mut accumulator).unwrap();
+        read_records(&view, &mut accumulator, false).unwrap();
         let offsets: Vec<u64> = accumulator.records.iter().map(|record| record.offset).collect();
         assert_eq!(offsets, vec![104, 105]);
         assert_eq!(accumulator.next_offset, 106);
@@ -300,7 +300,7 @@ mod tests {
                 max_bytes: 20,
             },
         );
-        read_records(&view, &mut accumulator).unwrap();
+        read_records(&view, &mut accumulator, false).unwrap();
         assert_eq!(accumulator.records.len(), 1);
         let mut accumulator = ReadAccumulator::new(
             100,
@@ -309,7 +309,7 @@ mod tests {
                 max_bytes: 22,
             },
         );
-        read_records(&view, &mut accumulator).unwrap();
+        read_records(&view, &mut accumulator, false).unwrap();
         assert_eq!(accumulator.records.len(), 2);
 
         assert_eq!(find_time(&view, 11).unwrap(), Some(102));

@@ -64,29 +64,49 @@ impl ReadAccumulator {
 }
 
 /// Adds the records of `segment` at or after `accumulator.next_offset` until the limits are reached.
-pub(crate) fn read_records(segment: &SegmentView, accumulator: &mut ReadAccumulator) -> Result<(), LogError> {
+pub(crate) fn read_records(
+    segment: &SegmentView,
+    accumulator: &mut ReadAccumulator,
+    drop_after_read: bool,
+) -> Result<(), LogError> {
     let core = &segment.core;
     let from_offset = accumulator.next_offset;
     if from_offset >= segment.end_offset {
         return Ok(());
     }
     let (mut position, mut expected_offset) = core.seek_offset(from_offset);
-    while position < segment.byte_limit && !accumulator.is_full() {
-        let at = read_header_at(&core.file, &core.log_path, position, segment.byte_limit)?;
+    let first_position = position;
+    let outcome = read_frames(segment, accumulator, &mut position, &mut expected_offset);
+    if drop_after_read && position > first_position {
+        crate::cache::drop_cached_range(&core.file, first_position, position - first_position);
+    }
+    outcome
+}
+
+fn read_frames(
+    segment: &SegmentView,
+    accumulator: &mut ReadAccumulator,
+    position: &mut u64,
+    expected_offset: &mut u64,
+) -> Result<(), LogError> {
+    let core = &segment.core;
+    let from_offset = accumulator.next_offset;
+    while *position < segment.byte_limit && !accumulator.is_full() {
+        let at = read_header_at(&core.file, &core.log_path, *position, segment.byte_limit)?;
         let header = at.header;
-        if header.first_offset != expected_offset {
+        if header.first_offset != *expected_offset {
             let reason = format!(
                 "frame starts at offset {} but offset {expected_offset} was expected",
                 header.first_offset
             );
-            return Err(LogError::corrupt(&core.log_path, position, reason));
+            return Err(LogError::corrupt(&core.log_path, *position, reason));
         }
         if header.end_offset() > from_offset {
             let frame = read_frame_body(&core.file, &core.log_path, &at)?;
             push_frame_records(&frame, from_offset, accumulator);
         }
-        position += header.frame_len();
-        expected_offset = header.end_offset();
+        *position += header.frame_len();
+        *expected_offset = header.end_offset();
     }
     Ok(())
 }
