@@ -170,7 +170,7 @@ impl Streams {
         }
     }
 
-    /// Open shards across the account, excluding `except`.
+    /// Open shards across the account.
     pub(crate) fn open_shards_in_account(&self) -> usize {
         self.all_streams()
             .iter()

@@ -19,6 +19,59 @@ use std::sync::Arc;
 pub const MAX_SCALINGS_PER_DAY: usize = 10;
 const DAY_MS: i64 = 86_400_000;
 
+/// Which open shards to close and which children to open to go from `open` (sorted by hash key)
+/// to `target` open shards, with `target` between half and double the current count.
+fn scaling_plan(open: &[(u32, HashKeyRange)], target: usize) -> (Vec<u32>, Vec<NewShard>) {
+    let width = |range: &HashKeyRange| range.end.0 - range.start.0;
+    let mut closing = Vec::new();
+    let mut children = Vec::new();
+    if target > open.len() {
+        let mut widest: Vec<&(u32, HashKeyRange)> = open.iter().collect();
+        widest.sort_by(|a, b| width(&b.1).cmp(&width(&a.1)).then(a.1.start.cmp(&b.1.start)));
+        for (index, range) in widest.into_iter().take(target - open.len()) {
+            let middle = range.start.0 + width(range) / 2;
+            closing.push(*index);
+            for half in [
+                HashKeyRange {
+                    start: range.start,
+                    end: HashKey(middle),
+                },
+                HashKeyRange {
+                    start: HashKey(middle + 1),
+                    end: range.end,
+                },
+            ] {
+                children.push(NewShard {
+                    range: half,
+                    parent: Some(*index),
+                    adjacent_parent: None,
+                });
+            }
+        }
+    } else if target < open.len() {
+        // Pair neighbours (0,1), (2,3), … and merge the narrowest pairs.
+        let mut pairs: Vec<(&(u32, HashKeyRange), &(u32, HashKeyRange))> =
+            open.chunks_exact(2).map(|pair| (&pair[0], &pair[1])).collect();
+        pairs.sort_by(|a, b| {
+            (width(&a.0.1) + width(&a.1.1))
+                .cmp(&(width(&b.0.1) + width(&b.1.1)))
+                .then(a.0.1.start.cmp(&b.0.1.start))
+        });
+        for (first, second) in pairs.into_iter().take(open.len() - target) {
+            closing.extend([first.0, second.0]);
+            children.push(NewShard {
+                range: HashKeyRange {
+                    start: first.1.start,
+                    end: second.1.end,
+                },
+                parent: Some(first.0),
+                adjacent_parent: Some(second.0),
+            });
+        }
+    }
+    (closing, children)
+}
+
 /// A shard to open: its range and lineage.
 struct NewShard {
     range: HashKeyRange,
@@ -222,9 +275,10 @@ impl Streams {
         )
     }
 
-    /// UpdateShardCount with UNIFORM_SCALING: closes every open shard and opens `target` shards that
-    /// split the hash-key space evenly. Each child names the (at most two) old shards it overlaps
-    /// first as its parents.
+    /// UpdateShardCount with UNIFORM_SCALING, done as AWS does it: by splits and merges, so every new
+    /// shard has one parent (a split) or two (a merge) and readers can follow the lineage exactly.
+    /// Scaling up splits the widest open shards at their midpoint; scaling down merges the
+    /// narrowest adjacent pairs. From an even layout, doubling or halving gives an even layout.
     pub fn update_shard_count(
         &self,
         reference: &StreamRef,
@@ -266,21 +320,8 @@ impl Streams {
         for shard in state.meta.shards.iter().filter(|shard| shard.is_open()) {
             open.push((shard.index, shard.range()?));
         }
-        let children = HashKeyRange::initial_split(target)
-            .into_iter()
-            .map(|range| {
-                let mut overlapping = open
-                    .iter()
-                    .filter(|(_, parent)| parent.start <= range.end && range.start <= parent.end)
-                    .map(|(index, _)| *index);
-                NewShard {
-                    range,
-                    parent: overlapping.next(),
-                    adjacent_parent: overlapping.next(),
-                }
-            })
-            .collect();
-        let closing: Vec<u32> = open.iter().map(|(index, _)| *index).collect();
+        open.sort_by_key(|(_, range)| range.start);
+        let (closing, children) = scaling_plan(&open, target as usize);
         self.reshard(&stream, &mut state, &closing, children, |meta| {
             meta.scaling_history_ms = recent;
             meta.scaling_history_ms.push(now);

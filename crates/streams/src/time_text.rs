@@ -1,6 +1,8 @@
 //! Renders epoch milliseconds the way Java's `Date.toString()` does in AWS messages
 //! (`Thu Jan 22 01:22:02 UTC 2015`).
 
+use sluice_core::calendar::civil_from_days;
+
 /// Formats epoch milliseconds as `EEE MMM dd HH:mm:ss UTC yyyy`.
 pub fn java_date_text(epoch_ms: i64) -> String {
     let seconds = epoch_ms.div_euclid(1000);
@@ -19,25 +21,6 @@ pub fn java_date_text(epoch_ms: i64) -> String {
         (second_of_day / 60) % 60,
         second_of_day % 60
     )
-}
-
-/// Converts days since 1970-01-01 to (year, month 1-12, day 1-31) in the proleptic Gregorian
-/// calendar (Howard Hinnant's algorithm).
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
