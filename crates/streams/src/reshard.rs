@@ -19,14 +19,17 @@ use std::sync::Arc;
 pub const MAX_SCALINGS_PER_DAY: usize = 10;
 const DAY_MS: i64 = 86_400_000;
 
+/// An open shard's index and hash-key range.
+type OpenShard = (u32, HashKeyRange);
+
 /// Which open shards to close and which children to open to go from `open` (sorted by hash key)
 /// to `target` open shards, with `target` between half and double the current count.
-fn scaling_plan(open: &[(u32, HashKeyRange)], target: usize) -> (Vec<u32>, Vec<NewShard>) {
+fn scaling_plan(open: &[OpenShard], target: usize) -> (Vec<u32>, Vec<NewShard>) {
     let width = |range: &HashKeyRange| range.end.0 - range.start.0;
     let mut closing = Vec::new();
     let mut children = Vec::new();
     if target > open.len() {
-        let mut widest: Vec<&(u32, HashKeyRange)> = open.iter().collect();
+        let mut widest: Vec<&OpenShard> = open.iter().collect();
         widest.sort_by(|a, b| width(&b.1).cmp(&width(&a.1)).then(a.1.start.cmp(&b.1.start)));
         for (index, range) in widest.into_iter().take(target - open.len()) {
             let middle = range.start.0 + width(range) / 2;
@@ -50,7 +53,7 @@ fn scaling_plan(open: &[(u32, HashKeyRange)], target: usize) -> (Vec<u32>, Vec<N
         }
     } else if target < open.len() {
         // Pair neighbours (0,1), (2,3), … and merge the narrowest pairs.
-        let mut pairs: Vec<(&(u32, HashKeyRange), &(u32, HashKeyRange))> =
+        let mut pairs: Vec<(&OpenShard, &OpenShard)> =
             open.chunks_exact(2).map(|pair| (&pair[0], &pair[1])).collect();
         pairs.sort_by(|a, b| {
             (width(&a.0.1) + width(&a.1.1))
@@ -316,7 +319,7 @@ impl Streams {
         drop(state);
         self.check_shard_limit(target.saturating_sub(current) as usize)?;
         let mut state = stream.write();
-        let mut open: Vec<(u32, HashKeyRange)> = Vec::new();
+        let mut open: Vec<OpenShard> = Vec::new();
         for shard in state.meta.shards.iter().filter(|shard| shard.is_open()) {
             open.push((shard.index, shard.range()?));
         }
