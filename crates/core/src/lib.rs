@@ -7,10 +7,12 @@
 //!   the log offset, so they decode to a log position without a scan.
 //! - [`Clock`]: injected time, with [`SystemClock`] and [`ManualClock`].
 //! - [`AwsErrorKind`]: the AWS error taxonomy, each kind with its `__type` and HTTP status.
+//! - [`calendar`]: days since 1970-01-01 to a proleptic Gregorian (year, month, day).
 //! - [`name`]: validation of stream names and similar identifiers.
 //! - [`path_guard`]: refuses path components that could escape a root directory.
 
 pub mod aws_error;
+pub mod calendar;
 pub mod clock;
 pub mod hash_key;
 pub mod name;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sluice_testkit::TestServer;
+use sluice_testkit::kinesis::create_stream;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -36,14 +37,7 @@ fn sluice(server: &TestServer, args: &[&str], stdin: Option<&str>) -> std::proce
 #[tokio::test(flavor = "multi_thread")]
 async fn put_then_tail_every_record() {
     let server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
-    server
-        .kinesis()
-        .create_stream()
-        .stream_name("cli")
-        .shard_count(3)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&server.kinesis(), "cli", 3).await;
 
     let lines: Vec<String> = (0..1200)
         .map(|index| format!(r#"{{"id":"user-{}","n":{index}}}"#, index % 17))

@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aws_sdk_kinesis::Client;
-use aws_sdk_kinesis::primitives::Blob;
-use aws_sdk_kinesis::types::{PutRecordsRequestEntry, ShardIteratorType};
+use aws_sdk_kinesis::types::ShardIteratorType;
 use sluice_testkit::TestServer;
+use sluice_testkit::kinesis::{create_stream, entry, get_records, list_shards, put, shard_iterator};
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -17,33 +17,14 @@ const STREAM: &str = "crash";
 
 /// Reads every record of every shard: payload → (shard, sequence number, times seen).
 async fn read_everything(kinesis: &Client) -> HashMap<String, (String, String, usize)> {
-    let shards = kinesis
-        .list_shards()
-        .stream_name(STREAM)
-        .send()
-        .await
-        .unwrap()
-        .shards
-        .unwrap();
+    let shards = list_shards(kinesis, STREAM).await;
     let mut seen: HashMap<String, (String, String, usize)> = HashMap::new();
     for shard in shards {
-        let mut iterator = kinesis
-            .get_shard_iterator()
-            .stream_name(STREAM)
-            .shard_id(&shard.shard_id)
-            .shard_iterator_type(ShardIteratorType::TrimHorizon)
-            .send()
-            .await
-            .unwrap()
-            .shard_iterator;
+        let mut iterator =
+            Some(shard_iterator(kinesis, STREAM, &shard.shard_id, ShardIteratorType::TrimHorizon).await);
         let mut previous: Option<String> = None;
         while let Some(current) = iterator {
-            let page = kinesis
-                .get_records()
-                .shard_iterator(current)
-                .send()
-                .await
-                .unwrap();
+            let page = get_records(kinesis, current).await;
             for record in &page.records {
                 if let Some(previous) = &previous {
                     assert!(
@@ -73,13 +54,7 @@ async fn read_everything(kinesis: &Client) -> HashMap<String, (String, String, u
 async fn acknowledged_records_survive_sigkill() {
     let mut server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name(STREAM)
-        .shard_count(4)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, STREAM, 4).await;
 
     let acknowledged: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
     let mut producers = Vec::new();
@@ -93,13 +68,7 @@ async fn acknowledged_records_survive_sigkill() {
                     .collect();
                 let entries = payloads
                     .iter()
-                    .map(|payload| {
-                        PutRecordsRequestEntry::builder()
-                            .partition_key(payload)
-                            .data(Blob::new(payload.as_bytes()))
-                            .build()
-                            .unwrap()
-                    })
+                    .map(|payload| entry(payload, payload.as_bytes()))
                     .collect();
                 let Ok(output) = kinesis
                     .put_records()
@@ -155,37 +124,16 @@ async fn acknowledged_records_survive_sigkill() {
     );
 
     // The stream keeps working after recovery.
-    kinesis
-        .put_record()
-        .stream_name(STREAM)
-        .partition_key("after")
-        .data(Blob::new("after"))
-        .send()
-        .await
-        .unwrap();
+    put(&kinesis, STREAM, "after", "after").await;
 }
 
 #[tokio::test]
 async fn torn_tail_is_truncated_on_restart() {
     let mut server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name(STREAM)
-        .shard_count(1)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, STREAM, 1).await;
     for index in 0..10 {
-        let payload = format!("record-{index}");
-        kinesis
-            .put_record()
-            .stream_name(STREAM)
-            .partition_key("k")
-            .data(Blob::new(payload))
-            .send()
-            .await
-            .unwrap();
+        put(&kinesis, STREAM, "k", format!("record-{index}")).await;
     }
     server.kill();
 
@@ -224,14 +172,7 @@ async fn torn_tail_is_truncated_on_restart() {
         length_before,
         "the tail was cut back"
     );
-    kinesis
-        .put_record()
-        .stream_name(STREAM)
-        .partition_key("k")
-        .data(Blob::new("after"))
-        .send()
-        .await
-        .unwrap();
+    put(&kinesis, STREAM, "k", "after").await;
     assert_eq!(read_everything(&kinesis).await.len(), 11);
 
     let verify = std::process::Command::new(env!("CARGO_BIN_EXE_sluice"))

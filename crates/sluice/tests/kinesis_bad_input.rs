@@ -7,12 +7,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aws_sdk_kinesis::error::SdkError;
-use aws_sdk_kinesis::primitives::Blob;
-use aws_sdk_kinesis::types::{PutRecordsRequestEntry, ShardIteratorType};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use sluice_testkit::TestServer;
+use sluice_testkit::kinesis::read_shard;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -169,22 +168,7 @@ impl Raw {
             .unwrap_or_default();
         let mut records = Vec::new();
         for shard in shards {
-            let iterator = kinesis
-                .get_shard_iterator()
-                .stream_name(stream)
-                .shard_id(shard.shard_id)
-                .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                .send()
-                .await
-                .unwrap()
-                .shard_iterator
-                .unwrap();
-            let page = kinesis
-                .get_records()
-                .shard_iterator(iterator)
-                .send()
-                .await
-                .unwrap();
+            let page = read_shard(&kinesis, stream, &shard.shard_id).await;
             records.extend(
                 page.records
                     .into_iter()
@@ -1045,13 +1029,7 @@ async fn bodies_over_seven_mib_are_refused_with_413() {
     // The same race seen from the SDK: a PutRecords of 6 MB of data (8 MB of base64) fails, either
     // with the 413 or with an I/O error, and writes nothing.
     let entries: Vec<_> = (0..6)
-        .map(|index| {
-            PutRecordsRequestEntry::builder()
-                .partition_key(format!("k{index}"))
-                .data(Blob::new(vec![b'x'; 1_000_000]))
-                .build()
-                .unwrap()
-        })
+        .map(|index| sluice_testkit::kinesis::entry(format!("k{index}"), vec![b'x'; 1_000_000]))
         .collect();
     let error = raw
         .server

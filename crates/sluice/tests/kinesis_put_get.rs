@@ -4,35 +4,21 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aws_sdk_kinesis::primitives::{Blob, DateTime};
-use aws_sdk_kinesis::types::PutRecordsRequestEntry;
 use aws_sdk_kinesis::types::{
     ShardFilter, ShardFilterType, ShardIteratorType, StreamMode, StreamModeDetails, StreamStatus,
 };
 use sluice_testkit::TestServer;
+use sluice_testkit::kinesis::{create_stream, entry, get_records, put, read_data, shard_iterator};
 
 async fn server() -> TestServer {
     TestServer::start(env!("CARGO_BIN_EXE_sluice")).await
-}
-
-fn entry(key: &str, data: &str) -> PutRecordsRequestEntry {
-    PutRecordsRequestEntry::builder()
-        .partition_key(key)
-        .data(Blob::new(data))
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]
 async fn stream_lifecycle_and_description() {
     let server = server().await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name("events")
-        .shard_count(4)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "events", 4).await;
 
     let description = kinesis
         .describe_stream()
@@ -154,39 +140,26 @@ async fn stream_lifecycle_and_description() {
 async fn records_round_trip_with_every_iterator_type() {
     let server = server().await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name("orders")
-        .shard_count(2)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "orders", 2).await;
 
     // PutRecord routes by MD5: "a" hashes to 16955237001963240173058271559858726497, in shard 0.
-    let first = kinesis
-        .put_record()
-        .stream_name("orders")
-        .partition_key("a")
-        .data(Blob::new("first"))
-        .send()
-        .await
-        .unwrap();
+    let first = put(&kinesis, "orders", "a", "first").await;
     assert_eq!(first.shard_id, "shardId-000000000000");
     assert_eq!(first.sequence_number.len(), 56);
 
     let batch: Vec<_> = (0..10)
-        .map(|index| entry("a", &format!("record-{index}")))
+        .map(|index| entry("a", format!("record-{index}")))
         .collect();
-    let put = kinesis
+    let batch_output = kinesis
         .put_records()
         .stream_name("orders")
         .set_records(Some(batch))
         .send()
         .await
         .unwrap();
-    assert_eq!(put.failed_record_count, Some(0));
-    assert_eq!(put.records.len(), 10);
-    let numbers: Vec<String> = put
+    assert_eq!(batch_output.failed_record_count, Some(0));
+    assert_eq!(batch_output.records.len(), 10);
+    let numbers: Vec<String> = batch_output
         .records
         .iter()
         .map(|record| record.sequence_number.clone().unwrap())
@@ -224,16 +197,7 @@ async fn records_round_trip_with_every_iterator_type() {
                     .unwrap()
                     .shard_iterator
                     .unwrap();
-                let page = kinesis
-                    .get_records()
-                    .shard_iterator(iterator)
-                    .send()
-                    .await
-                    .unwrap();
-                page.records
-                    .iter()
-                    .map(|record| String::from_utf8(record.data.as_ref().to_vec()).unwrap())
-                    .collect::<Vec<_>>()
+                read_data(&kinesis, iterator).await
             }
         };
     let everything = read_all(ShardIteratorType::TrimHorizon, None, None).await;
@@ -259,25 +223,15 @@ async fn records_round_trip_with_every_iterator_type() {
     assert_eq!(since_epoch.len(), 11);
 
     // Records carry their partition key and arrival time; LATEST sees only later records.
-    let latest = kinesis
-        .get_shard_iterator()
-        .stream_name("orders")
-        .shard_id("shardId-000000000000")
-        .shard_iterator_type(ShardIteratorType::Latest)
-        .send()
-        .await
-        .unwrap()
-        .shard_iterator
-        .unwrap();
-    kinesis
-        .put_record()
-        .stream_name("orders")
-        .partition_key("a")
-        .data(Blob::new("late"))
-        .send()
-        .await
-        .unwrap();
-    let page = kinesis.get_records().shard_iterator(latest).send().await.unwrap();
+    let latest = shard_iterator(
+        &kinesis,
+        "orders",
+        "shardId-000000000000",
+        ShardIteratorType::Latest,
+    )
+    .await;
+    put(&kinesis, "orders", "a", "late").await;
+    let page = get_records(&kinesis, latest).await;
     assert_eq!(page.records.len(), 1);
     assert_eq!(page.records[0].partition_key.as_deref(), Some("a"));
     assert!(page.records[0].approximate_arrival_timestamp.is_some());
@@ -285,16 +239,13 @@ async fn records_round_trip_with_every_iterator_type() {
     assert!(page.next_shard_iterator.is_some());
 
     // Limit pages through a shard.
-    let iterator = kinesis
-        .get_shard_iterator()
-        .stream_name("orders")
-        .shard_id("shardId-000000000000")
-        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-        .send()
-        .await
-        .unwrap()
-        .shard_iterator
-        .unwrap();
+    let iterator = shard_iterator(
+        &kinesis,
+        "orders",
+        "shardId-000000000000",
+        ShardIteratorType::TrimHorizon,
+    )
+    .await;
     let first_page = kinesis
         .get_records()
         .shard_iterator(iterator)
@@ -321,13 +272,7 @@ async fn listing_and_pagination() {
     let server = server().await;
     let kinesis = server.kinesis();
     for name in ["s-a", "s-b", "s-c", "s-d", "s-e"] {
-        kinesis
-            .create_stream()
-            .stream_name(name)
-            .shard_count(1)
-            .send()
-            .await
-            .unwrap();
+        create_stream(&kinesis, name, 1).await;
     }
     let first = kinesis.list_streams().limit(2).send().await.unwrap();
     assert_eq!(first.stream_names, vec!["s-a", "s-b"]);
@@ -364,13 +309,7 @@ async fn listing_and_pagination() {
         .collect();
     assert_eq!(names.len(), 5);
 
-    kinesis
-        .create_stream()
-        .stream_name("wide")
-        .shard_count(5)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "wide", 5).await;
     let page = kinesis
         .list_shards()
         .stream_name("wide")

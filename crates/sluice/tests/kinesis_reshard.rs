@@ -3,57 +3,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use aws_sdk_kinesis::Client;
-use aws_sdk_kinesis::primitives::Blob;
 use aws_sdk_kinesis::types::{ScalingType, ShardIteratorType};
 use sluice_testkit::TestServer;
-
-async fn iterator(kinesis: &Client, stream: &str, shard: &str) -> String {
-    kinesis
-        .get_shard_iterator()
-        .stream_name(stream)
-        .shard_id(shard)
-        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-        .send()
-        .await
-        .unwrap()
-        .shard_iterator
-        .unwrap()
-}
-
-async fn put(kinesis: &Client, stream: &str, key: &str, data: &str) -> String {
-    kinesis
-        .put_record()
-        .stream_name(stream)
-        .partition_key(key)
-        .data(Blob::new(data))
-        .send()
-        .await
-        .unwrap()
-        .shard_id
-}
+use sluice_testkit::kinesis::{create_stream, get_records, list_shards, put, read_shard, shard_iterator};
 
 #[tokio::test]
 async fn split_then_read_parent_to_end_then_children() {
     let server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name("resharded")
-        .shard_count(1)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "resharded", 1).await;
     for index in 0..3 {
         put(
             &kinesis,
             "resharded",
             &format!("key-{index}"),
-            &format!("before-{index}"),
+            format!("before-{index}"),
         )
         .await;
     }
-    let parent_iterator = iterator(&kinesis, "resharded", "shardId-000000000000").await;
+    let parent_iterator = shard_iterator(
+        &kinesis,
+        "resharded",
+        "shardId-000000000000",
+        ShardIteratorType::TrimHorizon,
+    )
+    .await;
 
     let bad_key = kinesis
         .split_shard()
@@ -73,14 +47,7 @@ async fn split_then_read_parent_to_end_then_children() {
         .send()
         .await
         .unwrap();
-    let shards = kinesis
-        .list_shards()
-        .stream_name("resharded")
-        .send()
-        .await
-        .unwrap()
-        .shards
-        .unwrap();
+    let shards = list_shards(&kinesis, "resharded").await;
     assert_eq!(shards.len(), 3);
     let parent = &shards[0];
     assert!(
@@ -102,20 +69,15 @@ async fn split_then_read_parent_to_end_then_children() {
     );
 
     // New records go to the children only.
-    let child = put(&kinesis, "resharded", "key-0", "after").await;
+    let child = put(&kinesis, "resharded", "key-0", "after").await.shard_id;
     assert_ne!(child, "shardId-000000000000");
 
     // The parent is readable to its end, then answers with no next iterator and its children.
-    let page = kinesis
-        .get_records()
-        .shard_iterator(parent_iterator)
-        .send()
-        .await
-        .unwrap();
+    let page = get_records(&kinesis, parent_iterator).await;
     assert_eq!(page.records.len(), 3);
     let (next, children) = match page.next_shard_iterator {
         Some(next) => {
-            let end = kinesis.get_records().shard_iterator(next).send().await.unwrap();
+            let end = get_records(&kinesis, next).await;
             assert!(end.records.is_empty());
             (end.next_shard_iterator, end.child_shards)
         }
@@ -127,21 +89,11 @@ async fn split_then_read_parent_to_end_then_children() {
     assert_eq!(child_ids, vec!["shardId-000000000001", "shardId-000000000002"]);
     assert_eq!(children[0].parent_shards, vec!["shardId-000000000000"]);
 
-    let child_page = kinesis
-        .get_records()
-        .shard_iterator(iterator(&kinesis, "resharded", &child).await)
-        .send()
-        .await
-        .unwrap();
+    let child_page = read_shard(&kinesis, "resharded", &child).await;
     assert_eq!(child_page.records.len(), 1);
 
     // Writes to a closed shard's range are impossible; reads of the closed shard stay possible.
-    let again = kinesis
-        .get_records()
-        .shard_iterator(iterator(&kinesis, "resharded", "shardId-000000000000").await)
-        .send()
-        .await
-        .unwrap();
+    let again = read_shard(&kinesis, "resharded", "shardId-000000000000").await;
     assert_eq!(again.records.len(), 3);
 
     // Splitting a closed shard is refused.
@@ -160,13 +112,7 @@ async fn split_then_read_parent_to_end_then_children() {
 async fn merge_and_update_shard_count() {
     let server = TestServer::start(env!("CARGO_BIN_EXE_sluice")).await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name("merged")
-        .shard_count(3)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "merged", 3).await;
     let not_adjacent = kinesis
         .merge_shards()
         .stream_name("merged")
@@ -190,14 +136,7 @@ async fn merge_and_update_shard_count() {
         .send()
         .await
         .unwrap();
-    let shards = kinesis
-        .list_shards()
-        .stream_name("merged")
-        .send()
-        .await
-        .unwrap()
-        .shards
-        .unwrap();
+    let shards = list_shards(&kinesis, "merged").await;
     let merged = shards
         .iter()
         .find(|shard| shard.shard_id == "shardId-000000000003")
@@ -258,12 +197,7 @@ async fn merge_and_update_shard_count() {
     assert_eq!(open.len(), 4);
     let mut total = 0;
     for shard in &open {
-        let page = kinesis
-            .get_records()
-            .shard_iterator(iterator(&kinesis, "merged", &shard.shard_id).await)
-            .send()
-            .await
-            .unwrap();
+        let page = read_shard(&kinesis, "merged", &shard.shard_id).await;
         total += page.records.len();
     }
     assert_eq!(total, 20);

@@ -5,29 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aws_sdk_kinesis::primitives::Blob;
-use aws_sdk_kinesis::types::PutRecordsRequestEntry;
 use sluice_testkit::TestServer;
+use sluice_testkit::kinesis::{create_stream, entry};
 
 #[tokio::test]
 async fn a_shard_over_its_write_limit_refuses_records() {
     let server = TestServer::start_with(env!("CARGO_BIN_EXE_sluice"), &["--enforce-shard-limits"]).await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name("limited")
-        .shard_count(1)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "limited", 1).await;
     // 500 records of 4 KiB = 2 MiB in one request: about half fits the shard's 1 MiB/s.
     let entries: Vec<_> = (0..500)
-        .map(|index| {
-            PutRecordsRequestEntry::builder()
-                .partition_key(format!("k{index}"))
-                .data(Blob::new(vec![b'x'; 4096]))
-                .build()
-                .unwrap()
-        })
+        .map(|index| entry(format!("k{index}"), vec![b'x'; 4096]))
         .collect();
     let output = kinesis
         .put_records()

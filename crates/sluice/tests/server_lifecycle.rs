@@ -6,6 +6,7 @@
 use aws_sdk_kinesis::primitives::Blob;
 use aws_sdk_kinesis::types::{ShardIteratorType, StreamStatus};
 use sluice_testkit::TestServer;
+use sluice_testkit::kinesis::{create_stream, get_records, list_shards, put};
 use std::time::Duration;
 
 #[tokio::test]
@@ -42,35 +43,14 @@ async fn sigterm_stops_cleanly_and_restart_keeps_everything() {
         .send()
         .await
         .unwrap();
-    let written = kinesis
-        .put_record()
-        .stream_name("durable")
-        .partition_key("k")
-        .data(Blob::new("kept"))
-        .send()
-        .await
-        .unwrap();
-    let shards_before = kinesis
-        .list_shards()
-        .stream_name("durable")
-        .send()
-        .await
-        .unwrap()
-        .shards
-        .unwrap();
+    let written = put(&kinesis, "durable", "k", "kept").await;
+    let shards_before = list_shards(&kinesis, "durable").await;
 
     assert!(server.terminate(), "SIGTERM ends the server with exit status 0");
     server.restart().await;
     let kinesis = server.kinesis();
 
-    let shards_after = kinesis
-        .list_shards()
-        .stream_name("durable")
-        .send()
-        .await
-        .unwrap()
-        .shards
-        .unwrap();
+    let shards_after = list_shards(&kinesis, "durable").await;
     assert_eq!(
         shards_before, shards_after,
         "shards, ranges, lineage and sequence ranges survive a restart"
@@ -104,24 +84,12 @@ async fn sigterm_stops_cleanly_and_restart_keeps_everything() {
         .unwrap()
         .shard_iterator
         .unwrap();
-    let page = kinesis
-        .get_records()
-        .shard_iterator(iterator)
-        .send()
-        .await
-        .unwrap();
+    let page = get_records(&kinesis, iterator).await;
     assert_eq!(page.records[0].sequence_number, written.sequence_number);
     assert_eq!(page.records[0].data.as_ref(), b"kept");
 
     // New records continue the sequence after the restart.
-    let next = kinesis
-        .put_record()
-        .stream_name("durable")
-        .partition_key("k")
-        .data(Blob::new("next"))
-        .send()
-        .await
-        .unwrap();
+    let next = put(&kinesis, "durable", "k", "next").await;
     assert_eq!(next.shard_id, written.shard_id);
     assert!(next.sequence_number > written.sequence_number);
 }
@@ -131,13 +99,7 @@ async fn emulated_latency_shows_creating_then_active() {
     let server =
         TestServer::start_with(env!("CARGO_BIN_EXE_sluice"), &["--emulate-latency-ms", "60000"]).await;
     let kinesis = server.kinesis();
-    kinesis
-        .create_stream()
-        .stream_name("slow")
-        .shard_count(1)
-        .send()
-        .await
-        .unwrap();
+    create_stream(&kinesis, "slow", 1).await;
     let status = |kinesis: aws_sdk_kinesis::Client| async move {
         kinesis
             .describe_stream_summary()
@@ -173,14 +135,7 @@ async fn emulated_latency_shows_creating_then_active() {
         .unwrap();
     assert_eq!(status(kinesis.clone()).await, StreamStatus::Updating);
     // Reads and writes continue while UPDATING; another reshard must wait.
-    kinesis
-        .put_record()
-        .stream_name("slow")
-        .partition_key("k")
-        .data(Blob::new("x"))
-        .send()
-        .await
-        .unwrap();
+    put(&kinesis, "slow", "k", "x").await;
     let busy = kinesis
         .merge_shards()
         .stream_name("slow")

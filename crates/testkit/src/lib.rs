@@ -10,9 +10,14 @@
 //! server.advance_clock(std::time::Duration::from_secs(3600)).await;
 //! # }
 //! ```
+//!
+//! [`kinesis`] holds short forms of the SDK calls tests repeat (create a stream, put a record, read
+//! a shard's records as text).
 
 // A test harness fails loudly: a panic here is a failed test with its reason.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+pub mod kinesis;
 
 use aws_sdk_kinesis::config::{BehaviorVersion, Credentials, Region};
 use std::net::TcpListener;

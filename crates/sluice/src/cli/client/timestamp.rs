@@ -1,9 +1,10 @@
 //! Timestamps as the client commands read and print them: RFC 3339 text or epoch seconds in, epoch
 //! milliseconds inside, RFC 3339 with milliseconds (UTC) out, and the `X-Amz-Date` form for signing.
 //!
-//! Only UTC calendar arithmetic is needed, so it is done here (days-from-civil and back, after Howard
-//! Hinnant's algorithms) instead of pulling a date crate into the binary.
+//! Only UTC calendar arithmetic is needed, so it is done without a date crate: days-from-civil here
+//! and its inverse in [`sluice_core::calendar`], after Howard Hinnant's algorithms.
 
+use sluice_core::calendar::civil_from_days;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch.
@@ -18,24 +19,6 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
-}
-
-/// The (year, month, day) of a count of days since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {
