@@ -6,7 +6,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use std::path::Path;
@@ -58,7 +58,7 @@ impl TokenSigner {
 
     fn tag(&self, payload: &[u8]) -> [u8; TAG_BYTES] {
         // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(&self.key) {
+        let mut mac = match <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key) {
             Ok(mac) => mac,
             Err(_) => unreachable!("hmac accepts any key length"),
         };

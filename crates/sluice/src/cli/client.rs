@@ -20,10 +20,10 @@ use clap::Args;
 pub use error::CallError;
 use error::service_error;
 use model::{GetShardIteratorOutput, IteratorPosition, ListShardsOutput, Shard};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The JSON 1.1 content type of every request.
 const CONTENT_TYPE_JSON: &str = "application/x-amz-json-1.1";
@@ -52,7 +52,7 @@ pub struct KinesisClient {
     host: HeaderValue,
     host_text: String,
     region: String,
-    credentials: sigv4::Credentials,
+    credentials: aws_credential_types::Credentials,
 }
 
 impl KinesisClient {
@@ -88,7 +88,7 @@ impl KinesisClient {
             host,
             host_text,
             region: args.region.clone(),
-            credentials: sigv4::Credentials::from_env(),
+            credentials: sigv4::credentials_from_env(),
         })
     }
 
@@ -134,7 +134,7 @@ impl KinesisClient {
         body: Bytes,
         payload_sha256_hex: &str,
     ) -> Result<Bytes, CallError> {
-        let headers = self.signed_headers(operation, payload_sha256_hex);
+        let headers = self.signed_headers(operation, payload_sha256_hex)?;
         let transport = |source: reqwest::Error| CallError::Transport {
             operation: operation.to_owned(),
             endpoint: self.endpoint.to_string(),
@@ -167,55 +167,42 @@ impl KinesisClient {
         }
     }
 
-    fn signed_headers(&self, operation: &str, payload_sha256_hex: &str) -> HeaderMap {
+    fn signed_headers(&self, operation: &str, payload_sha256_hex: &str) -> Result<HeaderMap, CallError> {
         let target = format!("{TARGET_PREFIX}{operation}");
-        let (amz_date, date) = timestamp::amz_date(timestamp::now_millis());
-        let session_token = self.credentials.session_token.as_deref();
-        let mut signed: Vec<(&str, &str)> = vec![
-            ("content-type", CONTENT_TYPE_JSON),
-            ("host", &self.host_text),
-            ("x-amz-date", &amz_date),
-        ];
-        if let Some(token) = session_token {
-            signed.push(("x-amz-security-token", token));
-        }
-        signed.push(("x-amz-target", &target));
-        let authorization = sigv4::authorization(
+        let signing_failed = |detail: String| CallError::Signing {
+            operation: operation.to_owned(),
+            detail,
+        };
+        let signature_headers = sigv4::signing_headers(
             &self.credentials,
             &sigv4::SigningInput {
                 method: "POST",
-                headers: &signed,
+                url: self.endpoint.as_str(),
+                headers: &[
+                    ("content-type", CONTENT_TYPE_JSON),
+                    ("host", &self.host_text),
+                    ("x-amz-target", &target),
+                ],
                 payload_sha256_hex,
-                amz_date: &amz_date,
-                date: &date,
                 region: &self.region,
-                service: "kinesis",
+                service: sigv4::SERVICE,
+                time: SystemTime::now(),
             },
-        );
+        )
+        .map_err(|error| signing_failed(format!("{error:#}")))?;
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(HOST, self.host.clone());
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-        for (name, value) in [
-            ("x-amz-target", target.as_str()),
-            ("x-amz-date", amz_date.as_str()),
-            ("authorization", authorization.as_str()),
-        ] {
-            // Every value here is ASCII built above; a failure would only drop the header.
-            if let Ok(header_value) = HeaderValue::from_str(value) {
-                let header_name = if name == "authorization" {
-                    AUTHORIZATION
-                } else {
-                    HeaderName::from_static(name)
-                };
-                headers.insert(header_name, header_value);
-            }
+        let target_value = HeaderValue::from_str(&target)
+            .map_err(|_| signing_failed(format!("operation '{operation}' is not a valid header value")))?;
+        headers.insert(HeaderName::from_static("x-amz-target"), target_value);
+        for (name, value) in signature_headers {
+            let invalid = || signing_failed(format!("the signer's {name} header is not a valid header"));
+            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+            let header_value = HeaderValue::from_str(&value).map_err(|_| invalid())?;
+            headers.insert(header_name, header_value);
         }
-        if let Some(token) = session_token
-            && let Ok(header_value) = HeaderValue::from_str(token)
-        {
-            headers.insert(HeaderName::from_static("x-amz-security-token"), header_value);
-        }
-        headers
+        Ok(headers)
     }
 
     /// All shards of a stream, following `NextToken` pages.

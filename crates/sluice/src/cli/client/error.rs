@@ -26,6 +26,9 @@ pub enum CallError {
     /// The answer could not be read as the expected JSON.
     #[error("{operation}: unreadable answer: {detail}")]
     Decode { operation: String, detail: String },
+    /// The request could not be signed (nothing was sent).
+    #[error("{operation}: cannot sign the request: {detail}")]
+    Signing { operation: String, detail: String },
 }
 
 /// An error and its sources, `outer: inner: innermost`.
@@ -48,7 +51,7 @@ impl CallError {
     pub fn code(&self) -> Option<&str> {
         match self {
             CallError::Service { code, .. } => Some(code),
-            CallError::Transport { .. } | CallError::Decode { .. } => None,
+            CallError::Transport { .. } | CallError::Decode { .. } | CallError::Signing { .. } => None,
         }
     }
 
@@ -75,7 +78,7 @@ impl CallError {
             CallError::Transport { source, .. } => {
                 source.is_connect() || source.is_timeout() || source.is_request() || source.is_body()
             }
-            CallError::Decode { .. } => false,
+            CallError::Decode { .. } | CallError::Signing { .. } => false,
         }
     }
 }

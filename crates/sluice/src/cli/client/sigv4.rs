@@ -1,188 +1,183 @@
-//! AWS Signature Version 4 for the client commands' `POST /` requests.
+//! AWS Signature Version 4 for the client commands' `POST` requests, computed by the `aws-sigv4`
+//! crate.
 //!
 //! Kinesis-compatible servers want an `Authorization` header: kinesalite rejects a request without
-//! one (`MissingAuthenticationTokenException`), and Sluice verifies it when credentials are
-//! configured. So every request is really signed, with the credentials from `AWS_ACCESS_KEY_ID` /
-//! `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`), or a fixed local pair when they are unset.
-//! The canonical request has no query string and path `/`; the body hash is passed in so that
-//! callers sending the same body many times (the load generator) hash it once.
+//! one (`MissingAuthenticationTokenException`), and Sluice parses it. So every request is really
+//! signed, with the credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (and
+//! `AWS_SESSION_TOKEN`), or a fixed local pair when they are unset. The body hash is passed in so
+//! that callers sending the same body many times (the load generator) hash it once.
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4::SigningParams;
 use std::fmt::Write as _;
 
-type HmacSha256 = Hmac<Sha256>;
+use sha2::{Digest, Sha256};
+use std::time::SystemTime;
 
 /// The access key used when the environment names none.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "sluice";
 /// The secret used when the environment names none.
 pub const DEFAULT_SECRET_ACCESS_KEY: &str = "sluice";
+/// The signing name of Kinesis.
+pub const SERVICE: &str = "kinesis";
 
-/// Signing credentials.
-#[derive(Clone)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"<redacted>")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
-}
-
-impl Credentials {
-    /// Reads the standard AWS environment variables, falling back to a fixed local pair.
-    pub fn from_env() -> Credentials {
-        let non_empty = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-        Credentials {
-            access_key_id: non_empty("AWS_ACCESS_KEY_ID").unwrap_or_else(|| DEFAULT_ACCESS_KEY_ID.to_owned()),
-            secret_access_key: non_empty("AWS_SECRET_ACCESS_KEY")
-                .unwrap_or_else(|| DEFAULT_SECRET_ACCESS_KEY.to_owned()),
-            session_token: non_empty("AWS_SESSION_TOKEN"),
-        }
-    }
+/// Reads the standard AWS environment variables, falling back to a fixed local pair.
+pub fn credentials_from_env() -> Credentials {
+    let non_empty = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    Credentials::new(
+        non_empty("AWS_ACCESS_KEY_ID").unwrap_or_else(|| DEFAULT_ACCESS_KEY_ID.to_owned()),
+        non_empty("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|| DEFAULT_SECRET_ACCESS_KEY.to_owned()),
+        non_empty("AWS_SESSION_TOKEN"),
+        None,
+        "environment",
+    )
 }
 
 /// Lower-case hex of SHA-256, as SigV4 wants for the payload hash.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(text, "{byte:02x}");
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest.iter() {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
     }
-    text
-}
-
-fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
-    match HmacSha256::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(message);
-            mac.finalize().into_bytes().to_vec()
-        }
-        Err(_) => Vec::new(),
-    }
+    hex
 }
 
 /// What one signature covers.
 pub struct SigningInput<'a> {
     pub method: &'a str,
-    /// Lower-case header names with trimmed values, sorted by name; all of them are signed.
+    /// The full request URL, already encoded (its path and query are signed).
+    pub url: &'a str,
+    /// Headers to sign besides the `x-amz-date` and `x-amz-security-token` the signer adds.
     pub headers: &'a [(&'a str, &'a str)],
     pub payload_sha256_hex: &'a str,
-    /// `yyyymmddTHHMMSSZ`, the value of the `X-Amz-Date` header.
-    pub amz_date: &'a str,
-    /// `yyyymmdd`.
-    pub date: &'a str,
     pub region: &'a str,
     pub service: &'a str,
+    pub time: SystemTime,
 }
 
-/// Computes the `Authorization` header value for a request to path `/` without a query string.
-pub fn authorization(credentials: &Credentials, input: &SigningInput<'_>) -> String {
-    debug_assert!(
-        input.headers.windows(2).all(|pair| pair[0].0 < pair[1].0),
-        "headers must be sorted"
-    );
-    let mut canonical_headers = String::new();
-    let mut signed_headers = String::new();
-    for (name, value) in input.headers {
-        let _ = writeln!(canonical_headers, "{name}:{value}");
-        if !signed_headers.is_empty() {
-            signed_headers.push(';');
-        }
-        signed_headers.push_str(name);
-    }
-    let canonical_request = format!(
-        "{}\n/\n\n{canonical_headers}\n{signed_headers}\n{}",
-        input.method, input.payload_sha256_hex
-    );
-    let scope = format!("{}/{}/{}/aws4_request", input.date, input.region, input.service);
-    let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{}\n{scope}\n{}",
-        input.amz_date,
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let date_key = hmac(
-        format!("AWS4{}", credentials.secret_access_key).as_bytes(),
-        input.date.as_bytes(),
-    );
-    let region_key = hmac(&date_key, input.region.as_bytes());
-    let service_key = hmac(&region_key, input.service.as_bytes());
-    let signing_key = hmac(&service_key, b"aws4_request");
-    let signature = hex(&hmac(&signing_key, string_to_sign.as_bytes()));
-    format!(
-        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-        credentials.access_key_id
-    )
+/// Signs a request and returns the headers to add to it: `x-amz-date`, `authorization` and, when
+/// the credentials carry a session token, `x-amz-security-token`.
+pub fn signing_headers(
+    credentials: &Credentials,
+    input: &SigningInput<'_>,
+) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let identity = credentials.clone().into();
+    let params = SigningParams::builder()
+        .identity(&identity)
+        .region(input.region)
+        .name(input.service)
+        .time(input.time)
+        .settings(SigningSettings::default())
+        .build()?
+        .into();
+    let request = SignableRequest::new(
+        input.method,
+        input.url,
+        input.headers.iter().copied(),
+        SignableBody::Precomputed(input.payload_sha256_hex.to_owned()),
+    )?;
+    let (instructions, _signature) = sign(request, &params)?.into_parts();
+    let (headers, _query) = instructions.into_parts();
+    Ok(headers
+        .into_iter()
+        .map(|header| (header.name(), header.value().to_owned()))
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
 
-    // Vectors from the AWS SigV4 test suite (post-vanilla, post-header-key-sort).
-    fn example_credentials() -> Credentials {
-        Credentials {
-            access_key_id: "AKIDEXAMPLE".to_owned(),
-            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned(),
-            session_token: None,
-        }
+    fn example_credentials(session_token: Option<&str>) -> Credentials {
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            session_token.map(str::to_owned),
+            None,
+            "test",
+        )
     }
 
-    fn sign(headers: &[(&str, &str)]) -> String {
-        let empty_hash = sha256_hex(b"");
-        authorization(
-            &example_credentials(),
-            &SigningInput {
-                method: "POST",
-                headers,
-                payload_sha256_hex: &empty_hash,
-                amz_date: "20150830T123600Z",
-                date: "20150830",
-                region: "us-east-1",
-                service: "service",
-            },
-        )
+    /// 2015-08-30T12:36:00Z, the time of the AWS SigV4 test suite.
+    fn example_time() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+    }
+
+    fn header<'a>(headers: &'a [(&'static str, String)], name: &str) -> Option<&'a str> {
+        headers
+            .iter()
+            .find(|(header_name, _)| *header_name == name)
+            .map(|(_, value)| value.as_str())
     }
 
     #[test]
     fn test_post_vanilla_vector() {
-        let header = sign(&[
-            ("host", "example.amazonaws.com"),
-            ("x-amz-date", "20150830T123600Z"),
-        ]);
+        let empty_hash = sha256_hex(b"");
+        let headers = signing_headers(
+            &example_credentials(None),
+            &SigningInput {
+                method: "POST",
+                url: "http://example.amazonaws.com/",
+                headers: &[("host", "example.amazonaws.com")],
+                payload_sha256_hex: &empty_hash,
+                region: "us-east-1",
+                service: "service",
+                time: example_time(),
+            },
+        )
+        .unwrap();
+        assert_eq!(header(&headers, "x-amz-date"), Some("20150830T123600Z"));
         assert_eq!(
-            header,
-            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
-             SignedHeaders=host;x-amz-date, \
-             Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
+            header(&headers, "authorization"),
+            Some(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+                 SignedHeaders=host;x-amz-date, \
+                 Signature=5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"
+            )
         );
+        assert_eq!(header(&headers, "x-amz-security-token"), None);
     }
 
     #[test]
-    fn test_post_header_key_sort_vector() {
-        let header = sign(&[
-            ("host", "example.amazonaws.com"),
-            ("my-header1", "value1"),
-            ("x-amz-date", "20150830T123600Z"),
-        ]);
+    fn test_kinesis_authorization_has_sigv4_shape() {
+        let body_hash = sha256_hex(br#"{"StreamName":"events"}"#);
+        let headers = signing_headers(
+            &example_credentials(Some("session-token")),
+            &SigningInput {
+                method: "POST",
+                url: "http://127.0.0.1:4567/",
+                headers: &[
+                    ("content-type", "application/x-amz-json-1.1"),
+                    ("host", "127.0.0.1:4567"),
+                    ("x-amz-target", "Kinesis_20131202.ListShards"),
+                ],
+                payload_sha256_hex: &body_hash,
+                region: "eu-west-1",
+                service: SERVICE,
+                time: example_time(),
+            },
+        )
+        .unwrap();
+        assert_eq!(header(&headers, "x-amz-security-token"), Some("session-token"));
+        let authorization = header(&headers, "authorization").unwrap();
+        let rest = authorization
+            .strip_prefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/eu-west-1/kinesis/aws4_request, ")
+            .unwrap_or_else(|| panic!("{authorization}"));
+        let (signed_headers, signature) = rest.split_once(", Signature=").unwrap();
+        assert_eq!(
+            signed_headers,
+            "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
+        );
+        assert_eq!(signature.len(), 64, "{signature}");
         assert!(
-            header.ends_with("Signature=c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c"),
-            "{header}"
+            signature
+                .bytes()
+                .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f')),
+            "{signature}"
         );
     }
 
