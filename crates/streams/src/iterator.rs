@@ -52,7 +52,8 @@ pub fn decode_iterator(signer: &TokenSigner, token: &str, now_ms: i64) -> Result
     if !reader.is_empty() {
         return Err(invalid());
     }
-    if now_ms - issued_ms > ITERATOR_LIFETIME_MS {
+    // Saturating: an `issued_ms` far from `now_ms` (e.g. `i64::MIN`) must expire, not overflow.
+    if now_ms.saturating_sub(issued_ms) > ITERATOR_LIFETIME_MS {
         return Err(StreamError::ExpiredIterator(format!(
             "Iterator expired. The iterator was created at time {} while right now it is {} which is further in the \
              future than the tolerated delay of {ITERATOR_LIFETIME_MS} milliseconds.",
@@ -96,5 +97,26 @@ mod tests {
         );
         let forged = decode_iterator(&signer, "AAAA", 0).unwrap_err();
         assert_eq!(forged.to_string(), "Invalid ShardIterator.");
+    }
+
+    /// Found by fuzzing the payload behind a valid tag: `now_ms - issued_ms` overflowed (a panic
+    /// with overflow checks, a never-expiring iterator without them).
+    #[test]
+    fn extreme_issued_time_expires_without_overflow() {
+        let signer = TokenSigner::new([42u8; 32]);
+        let position = ShardPosition {
+            stream: "orders".into(),
+            incarnation: 9,
+            shard: ShardId(2),
+            offset: 77,
+        };
+        // The fuzzer's payload: version 1, incarnation 9, shard 2, offset 77, issued 0x8000_0000_000f_4240.
+        let issued_ms = i64::MIN + 1_000_000;
+        let token = encode_iterator(&signer, &position, issued_ms);
+        let error = decode_iterator(&signer, &token, 1_000_000).unwrap_err();
+        assert!(matches!(error, StreamError::ExpiredIterator(_)));
+        let error =
+            decode_iterator(&signer, &encode_iterator(&signer, &position, i64::MIN), i64::MAX).unwrap_err();
+        assert!(matches!(error, StreamError::ExpiredIterator(_)));
     }
 }
