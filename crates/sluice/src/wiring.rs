@@ -13,9 +13,6 @@ use std::time::Duration;
 
 use crate::cli::serve::{FsyncPolicy, ServeArgs};
 
-/// How often expired segments are deleted and finished deletions purged.
-const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(10);
-
 pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_tracing();
     let manual_clock = args.test_clock.then(|| Arc::new(ManualClock::new()));
@@ -40,7 +37,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             manual_clock,
             config: ApiConfig { region: args.region.clone(), account_id: args.account_id.clone(), ..ApiConfig::default() },
         };
-        let maintenance = tokio::spawn(maintain(streams.clone()));
+        let maintenance = tokio::spawn(maintain(streams.clone(), Duration::from_millis(args.retention_sweep_ms.max(1))));
         let demo = if args.demo {
             let for_demo = streams.clone();
             tokio::task::spawn_blocking(move || crate::demo::ensure_stream(&for_demo))
@@ -91,8 +88,8 @@ fn streams_config(args: &ServeArgs) -> anyhow::Result<StreamsConfig> {
 
 /// Periodic housekeeping: retention by whole segments, and purging streams whose emulated
 /// DELETING period has passed.
-async fn maintain(streams: Streams) {
-    let mut ticker = tokio::time::interval(MAINTENANCE_INTERVAL);
+async fn maintain(streams: Streams, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
         let streams = streams.clone();

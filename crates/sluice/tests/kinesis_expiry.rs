@@ -1,5 +1,6 @@
-//! Time-driven behaviour with the server's injected clock: iterators expire after five minutes and
-//! records older than the retention period are no longer returned.
+//! Time-driven behaviour with the server's injected clock: iterators expire after five minutes,
+//! records older than the retention period are no longer returned, and their whole segments are
+//! deleted from disk.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -82,4 +83,46 @@ async fn at_timestamp_in_the_future_is_refused() {
     assert!(error.meta().message().unwrap().starts_with(
         "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: 4000000000000"
     ));
+}
+
+#[tokio::test]
+async fn expired_segments_are_deleted_from_disk() {
+    let server = TestServer::start_with(
+        env!("CARGO_BIN_EXE_sluice"),
+        &["--segment-bytes", "4096", "--retention-sweep-ms", "50"],
+    )
+    .await;
+    let kinesis = server.kinesis();
+    create_stream(&kinesis, "swept", 1).await;
+    for index in 0..40u8 {
+        put(&kinesis, "swept", "k", &[index; 1000]).await;
+    }
+    let shard_dir = server.data_dir().join("streams/swept/shardId-000000000000");
+    let segments = || {
+        std::fs::read_dir(&shard_dir)
+            .unwrap()
+            .filter(|entry| {
+                entry
+                    .as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|extension| extension == "log")
+            })
+            .count()
+    };
+    let before = segments();
+    assert!(before >= 5, "small segments roll ({before} segments)");
+
+    // A day and a bit later every record is past retention: every sealed segment goes, the active
+    // one stays (it is where the next record will be written).
+    server.advance_clock(Duration::from_secs(25 * 3600)).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while segments() > 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(segments(), 1, "expired sealed segments are deleted");
+    put(&kinesis, "swept", "k", "fresh").await;
+    let records = read_shard_data(&kinesis, "swept", "shardId-000000000000").await;
+    assert_eq!(records, vec!["fresh"]);
 }

@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// (try `sluice tail demo`).
     #[arg(long)]
     pub demo: bool,
+    /// How often whole expired segments are deleted (retention sweep), in milliseconds.
+    #[arg(long, default_value_t = 10_000, hide = true)]
+    pub retention_sweep_ms: u64,
     /// Test only: let `POST /_sluice/clock` move the server's clock forward.
     #[arg(long, hide = true)]
     pub test_clock: bool,
