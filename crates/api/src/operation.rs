@@ -124,7 +124,7 @@ mod tests {
         Ok(EchoOutput {
             data: input.data,
             at: input.at,
-            region: state.config.region.clone(),
+            region: state.streams.config().region.clone(),
         })
     }
 

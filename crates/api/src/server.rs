@@ -46,13 +46,10 @@ use crate::request_ids::RequestIds;
 /// The largest request body accepted, as in AWS and kinesalite (7 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 7 * 1024 * 1024;
 
-/// Settings of the HTTP edge.
+/// Settings of the HTTP edge. Region and account live in the stream registry's configuration
+/// (`AppState::streams`), which every operation reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiConfig {
-    /// The region written into ARNs.
-    pub region: String,
-    /// The 12-digit account id written into ARNs and messages.
-    pub account_id: String,
     /// Bodies over this many bytes are answered 413 without being read.
     pub max_body_bytes: usize,
 }
@@ -60,8 +57,6 @@ pub struct ApiConfig {
 impl Default for ApiConfig {
     fn default() -> ApiConfig {
         ApiConfig {
-            region: "us-east-1".to_owned(),
-            account_id: "000000000000".to_owned(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }

@@ -342,10 +342,7 @@ async fn declared_oversized_body_is_413_without_being_sent() {
 
 #[tokio::test]
 async fn streamed_oversized_body_is_413() {
-    let config = ApiConfig {
-        max_body_bytes: 1024,
-        ..ApiConfig::default()
-    };
+    let config = ApiConfig { max_body_bytes: 1024 };
     let server = TestServer::start(config, None).await;
     let mut stream = TcpStream::connect(server.address).await.unwrap();
     let head = format!(
@@ -368,10 +365,7 @@ async fn streamed_oversized_body_is_413() {
 
 #[tokio::test]
 async fn body_at_the_limit_is_accepted() {
-    let config = ApiConfig {
-        max_body_bytes: 64,
-        ..ApiConfig::default()
-    };
+    let config = ApiConfig { max_body_bytes: 64 };
     let server = TestServer::start(config, None).await;
     let client = reqwest::Client::new();
     let padded = format!("{{\"StreamName\": \"{}\"}}", "s".repeat(64 - 18));

@@ -35,7 +35,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             streams: streams.clone(),
             clock,
             manual_clock,
-            config: ApiConfig { region: args.region.clone(), account_id: args.account_id.clone(), ..ApiConfig::default() },
+            config: ApiConfig::default(),
         };
         let maintenance = tokio::spawn(maintain(streams.clone(), Duration::from_millis(args.retention_sweep_ms.max(1))));
         let demo = if args.demo {
