@@ -1,5 +1,6 @@
 //! The server process: health, graceful shutdown on SIGTERM (exit 0), restart with every stream,
-//! shard, sequence number, tag and retention setting intact, and emulated control-plane latency.
+//! shard, sequence number, tag and retention setting intact, emulated control-plane latency, the
+//! `--demo` stream, and the relaxed `--fsync interval|never` policies.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -155,4 +156,51 @@ async fn emulated_latency_shows_creating_then_active() {
 
     kinesis.delete_stream().stream_name("slow").send().await.unwrap();
     assert_eq!(status(kinesis.clone()).await, StreamStatus::Deleting);
+}
+
+#[tokio::test]
+async fn demo_stream_receives_stock_ticks() {
+    let server = TestServer::start_with(env!("CARGO_BIN_EXE_sluice"), &["--demo"]).await;
+    let kinesis = server.kinesis();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut records = Vec::new();
+    while records.is_empty() && std::time::Instant::now() < deadline {
+        for shard in ["shardId-000000000000", "shardId-000000000001"] {
+            records.extend(sluice_testkit::kinesis::read_shard_data(&kinesis, "demo", shard).await);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!records.is_empty(), "the demo producer writes records");
+    let tick: serde_json::Value = serde_json::from_str(&records[0]).unwrap();
+    assert!(tick["ticker_symbol"].is_string() && tick["sector"].is_string());
+    assert!(tick["price"].is_number() && tick["change"].is_number());
+}
+
+#[tokio::test]
+async fn relaxed_fsync_policies_still_serve_and_survive_a_clean_stop() {
+    for policy in [
+        &["--fsync", "interval", "--fsync-interval-ms", "10"][..],
+        &["--fsync", "never"][..],
+    ] {
+        let mut server = TestServer::start_with(env!("CARGO_BIN_EXE_sluice"), policy).await;
+        let kinesis = server.kinesis();
+        sluice_testkit::kinesis::create_stream(&kinesis, "relaxed", 1).await;
+        for index in 0..5 {
+            sluice_testkit::kinesis::put(&kinesis, "relaxed", "k", &format!("r{index}")).await;
+        }
+        let read =
+            sluice_testkit::kinesis::read_shard_data(&kinesis, "relaxed", "shardId-000000000000").await;
+        assert_eq!(
+            read,
+            vec!["r0", "r1", "r2", "r3", "r4"],
+            "{policy:?}: records are readable at once"
+        );
+        // A clean stop fsyncs whatever the policy, so nothing is lost across it.
+        assert!(server.terminate(), "{policy:?}: SIGTERM exits 0");
+        server.restart().await;
+        let kinesis = server.kinesis();
+        let read =
+            sluice_testkit::kinesis::read_shard_data(&kinesis, "relaxed", "shardId-000000000000").await;
+        assert_eq!(read.len(), 5, "{policy:?}: records survive a clean stop");
+    }
 }

@@ -13,7 +13,7 @@ use crate::arn::StreamRef;
 use crate::error::StreamError;
 use crate::model::{PutRecordEntry, PutRecordOutcome};
 use crate::registry::Streams;
-use crate::stream::ShardRuntime;
+use crate::stream::{ShardRuntime, Stream};
 
 /// The records of one request bound for one shard, by their index in the request.
 struct ShardGroup {
@@ -30,6 +30,15 @@ impl Streams {
         records: &[PutRecordEntry<'_>],
     ) -> Result<Vec<PutRecordOutcome>, StreamError> {
         let stream = self.data_stream(reference)?;
+        self.append_records(&stream, records)
+    }
+
+    /// Routes, appends and syncs `records` on a stream already resolved.
+    fn append_records(
+        &self,
+        stream: &Stream,
+        records: &[PutRecordEntry<'_>],
+    ) -> Result<Vec<PutRecordOutcome>, StreamError> {
         let now = self.now_ms();
         let mut outcomes: Vec<Option<PutRecordOutcome>> = vec![None; records.len()];
         let mut pending: Vec<(ShardGroup, AppendReceipt)> = Vec::new();
@@ -118,8 +127,8 @@ impl Streams {
         record: PutRecordEntry<'_>,
         sequence_number_for_ordering: Option<&str>,
     ) -> Result<(ShardId, SequenceNumber), StreamError> {
+        let stream = self.data_stream(reference)?;
         if let Some(ordering) = sequence_number_for_ordering {
-            let stream = self.data_stream(reference)?;
             let foreign = SequenceNumber::parse(ordering)
                 .is_none_or(|number| number.incarnation != stream.read().meta.incarnation);
             if foreign {
@@ -133,7 +142,7 @@ impl Streams {
             // Sequence numbers are strictly increasing per shard, so every new record already
             // orders after the given one.
         }
-        let outcomes = self.put_records(reference, std::slice::from_ref(&record))?;
+        let outcomes = self.append_records(&stream, std::slice::from_ref(&record))?;
         match outcomes.into_iter().next() {
             Some(PutRecordOutcome::Written {
                 shard_id,
